@@ -1,0 +1,90 @@
+"""What can go wrong that a user can act on: one type per situation, each carrying what to tell the user.
+
+These are raised by gateways and core code and turned into a Slack message in exactly one place
+(`bot.messages.render_error`), so listeners never invent their own error text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class PkgwhenError(Exception):
+    """A failure with a message for the person who asked: what is wrong and what to do."""
+
+    def __init__(self, what: str, todo: str = "") -> None:
+        super().__init__(what)
+        self.what = what
+        self.todo = todo
+
+
+class UsageError(PkgwhenError):
+    """The command could not be understood."""
+
+    def __init__(self, what: str, usage: str) -> None:
+        super().__init__(what, usage)
+        self.usage = usage
+
+
+class UnknownServer(PkgwhenError):
+    def __init__(self, server: str, suggestions: Sequence[str] = ()) -> None:
+        todo = (
+            "Did you mean " + ", ".join(f"`{s}`" for s in suggestions) + "?"
+            if suggestions
+            else "Use a node ID (i-…, mi-…), a unique prefix of one, a Name tag or a computer name."
+        )
+        super().__init__(f"No managed server matches `{server}`.", todo)
+        self.server = server
+        self.suggestions = tuple(suggestions)
+
+
+class AmbiguousServer(PkgwhenError):
+    def __init__(self, server: str, candidates: Sequence[str]) -> None:
+        super().__init__(
+            f"`{server}` matches {len(candidates)} servers: " + ", ".join(f"`{c}`" for c in candidates),
+            "Type more of the ID, or use the full node ID.",
+        )
+        self.server = server
+        self.candidates = tuple(candidates)
+
+
+class NotRecording(PkgwhenError):
+    """AWS Config does not record AWS::SSM::ManagedInstanceInventory (or no recorder exists)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            detail,
+            "Turn on recording of `AWS::SSM::ManagedInstanceInventory` in AWS Config "
+            "(Settings → Recording method → include that resource type), then wait for the next inventory run.",
+        )
+
+
+class NoHistory(PkgwhenError):
+    def __init__(self, server: str) -> None:
+        super().__init__(
+            f"AWS Config has no inventory history for `{server}` yet.",
+            "Config records an item after the node's next inventory run; `/inventory refresh` starts one now.",
+        )
+
+
+class AccessDenied(PkgwhenError):
+    def __init__(self, action: str) -> None:
+        super().__init__(
+            f"pkgwhen's AWS role is not allowed to call `{action}`.",
+            f"Add `{action}` to the role's policy (deploy/ has the full list).",
+        )
+        self.action = action
+
+
+class Throttled(PkgwhenError):
+    def __init__(self, service: str, retry_after_s: int) -> None:
+        super().__init__(
+            f"AWS {service} is throttling pkgwhen's requests, even after retries.",
+            f"Try again in {retry_after_s} s.",
+        )
+        self.retry_after_s = retry_after_s
+
+
+class AwsUnavailable(PkgwhenError):
+    def __init__(self, service: str, detail: str) -> None:
+        super().__init__(f"AWS {service} did not answer: {detail}", "Try again in a minute.")

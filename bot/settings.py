@@ -1,0 +1,144 @@
+"""pkgwhen's settings: one frozen object, read from the environment once at start-up and validated there."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable and what to set."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SLACK_ID = re.compile(r"^[UWSCGD][A-Z0-9]{2,}$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90' or '90s', '10m', '24h', '1d', '2w' -> timedelta; raises ValueError otherwise."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(text)
+    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything pkgwhen reads from its environment (the README's settings reference lists each one)."""
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    # Where the Slack Web API lives; only changed to point at a stand-in.
+    slack_api_url: str = "https://slack.com/api/"
+    aws_region: str = "us-east-1"
+    aws_retry_mode: str = "standard"
+    aws_max_attempts: int = 5
+    state_dir: Path = Path("state")
+    port: int = 3000
+    history_concurrency: int = 8
+    stale_after: timedelta = timedelta(days=1)
+    queue_url: str = ""
+    log_format: str = "plain"
+    log_level: str = "INFO"
+    write_users: frozenset[str] = field(default_factory=frozenset)
+    write_usergroups: frozenset[str] = field(default_factory=frozenset)
+    write_channels: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def index_path(self) -> Path:
+        return self.state_dir / "history.sqlite3"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
+        """Read and validate; raise SettingsError naming the first bad variable."""
+        env = os.environ if env is None else env
+
+        def text(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        def integer(name: str, default: int, low: int, high: int) -> int:
+            raw = text(name)
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise SettingsError(name, f"must be a whole number from {low} to {high}, got {raw!r}") from None
+            if not low <= value <= high:
+                raise SettingsError(name, f"must be a whole number from {low} to {high}, got {raw!r}")
+            return value
+
+        def duration(name: str, default: timedelta) -> timedelta:
+            raw = text(name)
+            if not raw:
+                return default
+            try:
+                return parse_duration(raw)
+            except ValueError:
+                raise SettingsError(name, f"must be a duration such as 30m, 24h or 2d, got {raw!r}") from None
+
+        def slack_ids(name: str) -> frozenset[str]:
+            ids = frozenset(part.strip() for part in text(name).split(",") if part.strip())
+            bad = sorted(i for i in ids if not _SLACK_ID.match(i))
+            if bad:
+                raise SettingsError(
+                    name, f"must be a comma-separated list of Slack IDs (U…, S…, C…), not names: {', '.join(bad)}"
+                )
+            return ids
+
+        bot_token = text("SLACK_BOT_TOKEN")
+        signing_secret = text("SLACK_SIGNING_SECRET")
+        app_token = text("SLACK_APP_TOKEN")
+        if require_slack:
+            if not bot_token:
+                raise SettingsError("SLACK_BOT_TOKEN", "not set; set it to the app's Bot User OAuth Token (xoxb-…)")
+            if not bot_token.startswith("xoxb-"):
+                raise SettingsError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+            if app_token and not app_token.startswith("xapp-"):
+                raise SettingsError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- (or unset)")
+            if not app_token and not signing_secret:
+                raise SettingsError(
+                    "SLACK_SIGNING_SECRET",
+                    "not set; HTTP mode needs the app's Signing Secret (or set SLACK_APP_TOKEN for Socket Mode)",
+                )
+        retry_mode = text("PKGWHEN_AWS_RETRY_MODE", "standard")
+        if retry_mode not in {"standard", "adaptive"}:
+            raise SettingsError("PKGWHEN_AWS_RETRY_MODE", f"must be standard or adaptive, got {retry_mode!r}")
+        log_format = text("PKGWHEN_LOG_FORMAT", "plain")
+        if log_format not in {"plain", "json"}:
+            raise SettingsError("PKGWHEN_LOG_FORMAT", f"must be plain or json, got {log_format!r}")
+        log_level = text("PKGWHEN_LOG_LEVEL", "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError("PKGWHEN_LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        api_url = text("SLACK_API_URL", "https://slack.com/api/")
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError("SLACK_API_URL", f"must be an http(s) URL, got {api_url!r}")
+        return cls(
+            slack_bot_token=bot_token,
+            slack_signing_secret=signing_secret,
+            slack_app_token=app_token,
+            slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+            aws_region=text("AWS_REGION") or text("AWS_DEFAULT_REGION") or "us-east-1",
+            aws_retry_mode=retry_mode,
+            aws_max_attempts=integer("PKGWHEN_AWS_MAX_ATTEMPTS", 5, 1, 20),
+            state_dir=Path(text("PKGWHEN_STATE_DIR", "state")),
+            port=integer("PKGWHEN_PORT", 3000, 1, 65535),
+            history_concurrency=integer("PKGWHEN_HISTORY_CONCURRENCY", 8, 1, 64),
+            stale_after=duration("PKGWHEN_STALE_AFTER", timedelta(days=1)),
+            queue_url=text("PKGWHEN_QUEUE_URL"),
+            log_format=log_format,
+            log_level=log_level,
+            write_users=slack_ids("PKGWHEN_WRITE_USERS"),
+            write_usergroups=slack_ids("PKGWHEN_WRITE_USERGROUPS"),
+            write_channels=slack_ids("PKGWHEN_WRITE_CHANNELS"),
+        )

@@ -1,0 +1,213 @@
+"""A simulated fleet of managed nodes whose packages change over time, recorded as AWS Config records them.
+
+Each node has what is really installed on it (`installed`), what SSM Inventory last captured, and the
+configuration items AWS Config recorded from those captures: a new item only when the captured content
+changed, the first one `ResourceDiscovered`. The AWS stand-in (`bot.sim.aws`) serves all of this through
+the real Config and SSM APIs; nothing in pkgwhen's own code reads this module.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+INVENTORY_RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+# The inventory types AWS Config records for that resource type (AWS-NOTES §1).
+RECORDED_TYPES = ("AWS:Application", "AWS:AWSComponent", "AWS:InstanceInformation", "AWS:Network", "AWS:WindowsUpdate")
+_SCHEMA_VERSIONS = {
+    "AWS:Application": "1.1",
+    "AWS:AWSComponent": "1.0",
+    "AWS:InstanceInformation": "1.0",
+    "AWS:Network": "1.0",
+    "AWS:WindowsUpdate": "1.0",
+}
+# Entries of these types are keyed by this field in the map shape of Content.
+_KEY_FIELD = {"AWS:Application": "Name", "AWS:AWSComponent": "Name", "AWS:WindowsUpdate": "HotFixId", "AWS:Network": "Name"}
+
+Entry = dict[str, str]
+ContentShape = Literal["list", "map"]
+
+
+def iso(at: datetime) -> str:
+    """The ISO 8601 form SSM Inventory writes times in (`2024-07-01T16:47:09Z`)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class SimNode:
+    """One managed node: EC2 instance (`i-…`) or hybrid node (`mi-…`)."""
+
+    node_id: str
+    computer_name: str
+    platform_type: str  # Linux | Windows
+    platform_name: str
+    platform_version: str
+    agent_version: str
+    ip_address: str
+    registered_at: datetime
+    name_tag: str | None = None
+    ping_status: str = "Online"  # Online | ConnectionLost | Inactive
+    content_shape: ContentShape = "list"
+    # What is really on the machine now: inventory type -> entries (several entries may share a Name).
+    installed: dict[str, list[Entry]] = field(default_factory=dict)
+    # What SSM Inventory last captured and when.
+    captured: dict[str, list[Entry]] = field(default_factory=dict)
+    capture_time: datetime | None = None
+    # Config items recorded for this node, oldest first, in the API form (`configuration` a JSON string).
+    items: list[dict[str, Any]] = field(default_factory=list)
+    inventory_association_id: str | None = None
+    unmanaged_since: datetime | None = None
+
+    @property
+    def resource_type(self) -> str:
+        return "ManagedInstance" if self.node_id.startswith("mi-") else "EC2Instance"
+
+    def instance_information(self) -> Entry:
+        """The node's `AWS:InstanceInformation` entry as inventory reports it."""
+        return {
+            "AgentType": "amazon-ssm-agent",
+            "AgentVersion": self.agent_version,
+            "ComputerName": self.computer_name,
+            "InstanceId": self.node_id,
+            "IpAddress": self.ip_address,
+            "PlatformName": self.platform_name,
+            "PlatformType": self.platform_type,
+            "PlatformVersion": self.platform_version,
+            "ResourceType": self.resource_type,
+        }
+
+    # --- changing what is installed -------------------------------------------------------------------
+    def entries(self, type_name: str = "AWS:Application") -> list[Entry]:
+        return self.installed.setdefault(type_name, [])
+
+    def install(self, entry: Entry, type_name: str = "AWS:Application") -> None:
+        """Add a package version beside whatever is installed (a second kernel, say)."""
+        self.entries(type_name).append(dict(entry))
+        if type_name == "AWS:Application" and entry.get("Name") == "amazon-ssm-agent":
+            self.agent_version = entry["Version"]
+
+    def remove(self, name: str, version: str | None = None, type_name: str = "AWS:Application") -> None:
+        key = _KEY_FIELD.get(type_name, "Name")
+        kept = [
+            e for e in self.entries(type_name) if not (e.get(key) == name and (version is None or e.get("Version") == version))
+        ]
+        if len(kept) == len(self.entries(type_name)):
+            raise KeyError(f"{name} {version or ''} is not installed on {self.node_id}")
+        self.installed[type_name] = kept
+
+    def replace(self, entry: Entry, type_name: str = "AWS:Application") -> None:
+        """Upgrade or downgrade: every installed version of entry's package gives way to this one."""
+        key = _KEY_FIELD.get(type_name, "Name")
+        self.installed[type_name] = [e for e in self.entries(type_name) if e.get(key) != entry[key]]
+        self.install(entry, type_name)
+
+
+class Fleet:
+    """The nodes of one simulated account and region, and the Config recorder watching them."""
+
+    def __init__(self, account_id: str = "123456789012", region: str = "us-east-1") -> None:
+        self.account_id = account_id
+        self.region = region
+        self.recorder_name = "default"
+        self.recording = True  # whether the recorder includes AWS::SSM::ManagedInstanceInventory
+        self.recorder_running = True
+        self._nodes: dict[str, SimNode] = {}
+        self._lock = threading.RLock()
+        # Called with each new configuration item (API form), for change notifications.
+        self.item_listeners: list[Callable[[SimNode, dict[str, Any]], None]] = []
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def add(self, node: SimNode) -> SimNode:
+        with self._lock:
+            self._nodes[node.node_id] = node
+        return node
+
+    def nodes(self) -> list[SimNode]:
+        with self._lock:
+            return list(self._nodes.values())
+
+    def node(self, node_id: str) -> SimNode | None:
+        with self._lock:
+            return self._nodes.get(node_id)
+
+    def capture(self, node_id: str, at: datetime) -> dict[str, Any] | None:
+        """An inventory run on the node at `at`: SSM keeps the capture; Config records an item if content changed.
+
+        Returns the new configuration item, or None when Config saw nothing new (or is not recording).
+        """
+        with self._lock:
+            node = self._nodes[node_id]
+            if node.unmanaged_since is not None and at >= node.unmanaged_since:
+                return None
+            node.captured = copy.deepcopy(node.installed)
+            node.captured["AWS:InstanceInformation"] = [node.instance_information()]
+            node.capture_time = at
+            if not self.recording:
+                return None
+            configuration = self._configuration(node)
+            if node.items and json.loads(node.items[-1]["configuration"]) == configuration:
+                return None
+            item = self._item(node, at, configuration)
+            node.items.append(item)
+            listeners = list(self.item_listeners)
+        for listener in listeners:
+            listener(node, item)
+        return item
+
+    def _configuration(self, node: SimNode) -> dict[str, Any]:
+        configuration: dict[str, Any] = {}
+        for type_name in RECORDED_TYPES:
+            entries = node.captured.get(type_name)
+            if not entries:
+                continue
+            content: Any
+            if type_name == "AWS:InstanceInformation":
+                content = {node.node_id: entries[0]}
+            elif node.content_shape == "list":
+                content = [dict(e) for e in entries]
+            else:
+                content = {}
+                for entry in entries:
+                    name = entry[_KEY_FIELD.get(type_name, "Name")]
+                    if name in content:
+                        previous = content[name]
+                        content[name] = [*previous, dict(entry)] if isinstance(previous, list) else [previous, dict(entry)]
+                    else:
+                        content[name] = dict(entry)
+            configuration[type_name] = {"SchemaVersion": _SCHEMA_VERSIONS[type_name], "Content": content}
+        return configuration
+
+    def _item(self, node: SimNode, at: datetime, configuration: dict[str, Any]) -> dict[str, Any]:
+        text = json.dumps(configuration, sort_keys=True)
+        relationships = []
+        if node.node_id.startswith("i-"):
+            relationships.append(
+                {"resourceType": "AWS::EC2::Instance", "resourceId": node.node_id, "relationshipName": "Is associated with "}
+            )
+        return {
+            "version": "1.3",
+            "accountId": self.account_id,
+            "configurationItemCaptureTime": at,
+            "configurationItemStatus": "OK" if node.items else "ResourceDiscovered",
+            "configurationStateId": str(int(at.timestamp() * 1000)),
+            "configurationItemMD5Hash": hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(),
+            "arn": f"arn:aws:ssm:{self.region}:{self.account_id}:managed-instance-inventory/{node.node_id}",
+            "resourceType": INVENTORY_RESOURCE_TYPE,
+            "resourceId": node.node_id,
+            "awsRegion": self.region,
+            "availabilityZone": "Multiple Availability Zones",
+            "tags": {},
+            "relatedEvents": [],
+            "relationships": relationships,
+            "configuration": text,
+            "supplementaryConfiguration": {},
+        }
