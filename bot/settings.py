@@ -73,7 +73,9 @@ class Settings:
             try:
                 value = int(raw)
             except ValueError:
-                raise SettingsError(name, f"must be a whole number from {low} to {high}, got {raw!r}") from None
+                raise SettingsError(
+                    name, f"must be a whole number from {low} to {high}, got {raw!r}"
+                ) from None
             if not low <= value <= high:
                 raise SettingsError(name, f"must be a whole number from {low} to {high}, got {raw!r}")
             return value
@@ -92,7 +94,8 @@ class Settings:
             bad = sorted(i for i in ids if not _SLACK_ID.match(i))
             if bad:
                 raise SettingsError(
-                    name, f"must be a comma-separated list of Slack IDs (U…, S…, C…), not names: {', '.join(bad)}"
+                    name,
+                    f"must be a comma-separated list of Slack IDs (U…, S…, C…), not names: {', '.join(bad)}",
                 )
             return ids
 
@@ -101,11 +104,15 @@ class Settings:
         app_token = text("SLACK_APP_TOKEN")
         if require_slack:
             if not bot_token:
-                raise SettingsError("SLACK_BOT_TOKEN", "not set; set it to the app's Bot User OAuth Token (xoxb-…)")
+                raise SettingsError(
+                    "SLACK_BOT_TOKEN", "not set; set it to the app's Bot User OAuth Token (xoxb-…)"
+                )
             if not bot_token.startswith("xoxb-"):
                 raise SettingsError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
             if app_token and not app_token.startswith("xapp-"):
-                raise SettingsError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- (or unset)")
+                raise SettingsError(
+                    "SLACK_APP_TOKEN", "must be an app-level token starting with xapp- (or unset)"
+                )
             if not app_token and not signing_secret:
                 raise SettingsError(
                     "SLACK_SIGNING_SECRET",
@@ -119,7 +126,9 @@ class Settings:
             raise SettingsError("PKGWHEN_LOG_FORMAT", f"must be plain or json, got {log_format!r}")
         log_level = text("PKGWHEN_LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise SettingsError("PKGWHEN_LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+            raise SettingsError(
+                "PKGWHEN_LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
+            )
         api_url = text("SLACK_API_URL", "https://slack.com/api/")
         if not api_url.startswith(("http://", "https://")):
             raise SettingsError("SLACK_API_URL", f"must be an http(s) URL, got {api_url!r}")

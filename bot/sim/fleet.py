@@ -19,7 +19,13 @@ from typing import Any, Literal
 
 INVENTORY_RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
 # The inventory types AWS Config records for that resource type (AWS-NOTES §1).
-RECORDED_TYPES = ("AWS:Application", "AWS:AWSComponent", "AWS:InstanceInformation", "AWS:Network", "AWS:WindowsUpdate")
+RECORDED_TYPES = (
+    "AWS:Application",
+    "AWS:AWSComponent",
+    "AWS:InstanceInformation",
+    "AWS:Network",
+    "AWS:WindowsUpdate",
+)
 _SCHEMA_VERSIONS = {
     "AWS:Application": "1.1",
     "AWS:AWSComponent": "1.0",
@@ -28,7 +34,12 @@ _SCHEMA_VERSIONS = {
     "AWS:WindowsUpdate": "1.0",
 }
 # Entries of these types are keyed by this field in the map shape of Content.
-_KEY_FIELD = {"AWS:Application": "Name", "AWS:AWSComponent": "Name", "AWS:WindowsUpdate": "HotFixId", "AWS:Network": "Name"}
+_KEY_FIELD = {
+    "AWS:Application": "Name",
+    "AWS:AWSComponent": "Name",
+    "AWS:WindowsUpdate": "HotFixId",
+    "AWS:Network": "Name",
+}
 
 Entry = dict[str, str]
 ContentShape = Literal["list", "map"]
@@ -95,7 +106,9 @@ class SimNode:
     def remove(self, name: str, version: str | None = None, type_name: str = "AWS:Application") -> None:
         key = _KEY_FIELD.get(type_name, "Name")
         kept = [
-            e for e in self.entries(type_name) if not (e.get(key) == name and (version is None or e.get("Version") == version))
+            e
+            for e in self.entries(type_name)
+            if not (e.get(key) == name and (version is None or e.get("Version") == version))
         ]
         if len(kept) == len(self.entries(type_name)):
             raise KeyError(f"{name} {version or ''} is not installed on {self.node_id}")
@@ -180,7 +193,11 @@ class Fleet:
                     name = entry[_KEY_FIELD.get(type_name, "Name")]
                     if name in content:
                         previous = content[name]
-                        content[name] = [*previous, dict(entry)] if isinstance(previous, list) else [previous, dict(entry)]
+                        content[name] = (
+                            [*previous, dict(entry)]
+                            if isinstance(previous, list)
+                            else [previous, dict(entry)]
+                        )
                     else:
                         content[name] = dict(entry)
             configuration[type_name] = {"SchemaVersion": _SCHEMA_VERSIONS[type_name], "Content": content}
@@ -191,7 +208,11 @@ class Fleet:
         relationships = []
         if node.node_id.startswith("i-"):
             relationships.append(
-                {"resourceType": "AWS::EC2::Instance", "resourceId": node.node_id, "relationshipName": "Is associated with "}
+                {
+                    "resourceType": "AWS::EC2::Instance",
+                    "resourceId": node.node_id,
+                    "relationshipName": "Is associated with ",
+                }
             )
         return {
             "version": "1.3",

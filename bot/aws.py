@@ -1,0 +1,140 @@
+"""Building boto3 clients and turning AWS errors into pkgwhen's errors; the one place both are decided.
+
+Clients get an explicit retry policy (standard or adaptive, bounded attempts). Endpoints are not set
+here: botocore itself honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE_ID>` (e.g.
+`AWS_ENDPOINT_URL_CONFIG_SERVICE`, `AWS_ENDPOINT_URL_SSM`), so the same code runs against AWS and the
+local stand-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+from bot.errors import AccessDenied, AwsUnavailable, PkgwhenError, Throttled
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
+    from mypy_boto3_sts import STSClient
+
+_THROTTLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+    }
+)
+_DENIED_CODES = frozenset(
+    {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException"}
+)
+
+
+@dataclass(frozen=True)
+class AwsClients:
+    """The boto3 clients pkgwhen uses, made once from settings and handed to the gateways."""
+
+    session: boto3.session.Session
+    config: BotoConfig
+
+    @classmethod
+    def from_settings(cls, settings: Settings, session: boto3.session.Session | None = None) -> AwsClients:
+        retry_mode: Literal["standard", "adaptive"] = "adaptive" if settings.aws_retry_mode == "adaptive" else "standard"
+        config = BotoConfig(
+            region_name=settings.aws_region,
+            retries={"mode": retry_mode, "max_attempts": settings.aws_max_attempts},
+            connect_timeout=5,
+            read_timeout=30,
+            max_pool_connections=max(10, settings.history_concurrency * 2),
+        )
+        return cls(session=session or boto3.session.Session(region_name=settings.aws_region), config=config)
+
+    def config_service(self) -> ConfigServiceClient:
+        return self.session.client("config", config=self.config)
+
+    def ssm(self) -> SSMClient:
+        return self.session.client("ssm", config=self.config)
+
+    def ec2(self) -> EC2Client:
+        return self.session.client("ec2", config=self.config)
+
+    def sqs(self) -> SQSClient:
+        return self.session.client("sqs", config=self.config)
+
+    def s3(self) -> S3Client:
+        return self.session.client("s3", config=self.config)
+
+    def sts(self) -> STSClient:
+        return self.session.client("sts", config=self.config)
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def translate(error: Exception, action: str) -> PkgwhenError | None:
+    """The user-facing error for an AWS failure of `action` (e.g. `config:GetResourceConfigHistory`), if any.
+
+    Errors that mean something specific to the caller (ResourceNotDiscoveredException, InvalidInstanceId …)
+    are not translated here: the gateway that called knows what they mean and raises its own.
+    """
+    service = action.split(":", 1)[0]
+    label = {"config": "Config", "ssm": "Systems Manager", "ec2": "EC2", "sqs": "SQS", "s3": "S3"}.get(
+        service, service
+    )
+    if isinstance(error, ClientError):
+        code = error_code(error)
+        if code in _THROTTLE_CODES:
+            return Throttled(label, retry_after_s=30)
+        if code in _DENIED_CODES:
+            return AccessDenied(action)
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        if status >= 500:
+            return AwsUnavailable(label, f"{code or 'server error'} (HTTP {status})")
+        return None
+    if isinstance(error, NoCredentialsError):
+        return PkgwhenError(
+            "pkgwhen has no AWS credentials.",
+            "Give the bot an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID where it runs.",
+        )
+    if isinstance(error, EndpointConnectionError | BotoCoreError):
+        return AwsUnavailable(label, str(error))
+    return None
+
+
+@contextmanager
+def calling(action: str) -> Iterator[None]:
+    """Run AWS calls for `action`, re-raising the errors a user can act on as pkgwhen errors."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        translated = translate(error, action)
+        if translated is None:
+            raise
+        raise translated from error
+
+
+def paged(
+    call: Callable[..., Any], token_in: str, token_out: str, /, max_pages: int = 1000, **params: Any
+) -> Iterator[Any]:
+    """Follow an AWS NextToken until it ends, at most `max_pages` pages (a runaway token must not loop forever)."""
+    token: str | None = None
+    for _ in range(max_pages):
+        page = call(**params, **({token_in: token} if token else {}))
+        yield page
+        token = page.get(token_out)
+        if not token:
+            return
+    raise AwsUnavailable("API", f"more than {max_pages} pages; stopped following {token_out}")

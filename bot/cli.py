@@ -1,0 +1,104 @@
+"""The `pkgwhen` command: demo, serve."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("pkgwhen")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pkgwhen", description="When did a package change on a server? Ask Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser(
+        "demo", help="run the bot against local stand-ins of AWS and Slack, in a console"
+    )
+    demo.add_argument(
+        "--run", action="append", default=[], metavar="CMD", help="run this slash command and exit"
+    )
+    demo.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="replay this `aws configservice get-resource-config-history` export instead of the simulated fleet",
+    )
+    demo.add_argument("--user", default=None, metavar="U…", help="the Slack user ID you type as")
+
+    commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
+    return parser
+
+
+def configure_logging(level: str = "INFO") -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "serve":
+            return _serve()
+    except SettingsError as error:
+        print(f"pkgwhen: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+    from bot.sim.history_export import HistoryFileError
+    from bot.sim.workspace import ALLOWED_USERS
+
+    configure_logging("WARNING")
+    try:
+        return run_demo(history=args.history, commands=args.run, user=args.user or ALLOWED_USERS[0])
+    except HistoryFileError as error:
+        print(f"pkgwhen: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve() -> int:
+    from bot.app import build_app
+    from bot.services import Services
+    from bot.web import SlackHttpServer
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    services = Services.from_settings(settings)
+    app = build_app(services)
+    server = SlackHttpServer(app, host="0.0.0.0", port=settings.port)
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: finishing in-flight requests and stopping", signum)
+        stopping.set()
+        threading.Thread(target=server.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("pkgwhen listening for Slack on %s", server.events_url)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""A whole local workspace: AWS and Slack stand-ins, the simulated fleet, and the real Bolt app over HTTP.
+
+The demo console and the tests both drive pkgwhen through this: a person (a Slack user ID in a
+channel) types a slash command, the request is signed as Slack signs it and sent over HTTP to the
+real app, and what the bot shows comes back from the Slack stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import build_app
+from bot.messages import PROGRESS_BLOCK_ID
+from bot.plaintext import blocks_to_text
+from bot.services import Services
+from bot.settings import Settings
+from bot.sim.aws import AwsStandIn, Faults
+from bot.sim.fleet import Fleet
+from bot.sim.slack import Message as SlackMessage
+from bot.sim.slack import SlackStandIn
+from bot.web import SlackHttpServer
+
+SIGNING_SECRET = "pkgwhen-sim-signing-secret"
+BOT_TOKEN = "xoxb-pkgwhen-sim"
+TEAM_ID = "T0PKGWHEN"
+# People of the simulated workspace: (id, name, tz, tz offset in seconds).
+PEOPLE = (
+    ("U0ALICE", "alice", "Asia/Tokyo", 9 * 3600),
+    ("U0BOB", "bob", "Europe/Berlin", 3600),
+    ("U0MALLORY", "mallory", "America/New_York", -5 * 3600),
+)
+OPS_CHANNEL = "C0OPS"
+ALLOWED_USERS = ("U0ALICE",)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One message as the asking user sees it."""
+
+    text: str
+    blocks: tuple[dict[str, Any], ...]
+    in_channel: bool = False
+
+    @property
+    def progress(self) -> bool:
+        return any(b.get("block_id") == PROGRESS_BLOCK_ID for b in self.blocks)
+
+    def plain(self) -> str:
+        return blocks_to_text(self.text, self.blocks)
+
+
+@dataclass
+class Answer:
+    """What a command produced: the HTTP answer to Slack's request and the messages shown for it."""
+
+    status: int
+    response_url: str
+    ack: Shown | None
+    replies: list[Shown] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Shown]:
+        return ([self.ack] if self.ack else []) + self.replies
+
+    @property
+    def last(self) -> Shown:
+        if not self.shown:
+            raise AssertionError(f"no reply (HTTP {self.status})")
+        return self.shown[-1]
+
+    def plain(self) -> str:
+        return "\n\n".join(s.plain() for s in self.shown)
+
+
+class SimWorkspace:
+    """Starts everything on loopback; `command()` is what a person typing in Slack does."""
+
+    def __init__(
+        self,
+        fleet: Fleet,
+        *,
+        env: Mapping[str, str] | None = None,
+        faults: Faults | None = None,
+        state_dir: Path | None = None,
+        settle_s: float = 0.25,
+    ) -> None:
+        self.fleet = fleet
+        self.aws = AwsStandIn(fleet, faults)
+        self.slack = SlackStandIn(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+        self._extra_env = dict(env or {})
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._state_dir = state_dir
+        self.settle_s = settle_s
+        self._saved_env: dict[str, str | None] = {}
+        self.http: SlackHttpServer | None = None
+        self.services: Services | None = None
+        self.verifier = SignatureVerifier(SIGNING_SECRET)
+
+    # --- life cycle -----------------------------------------------------------------------------------
+    def start(self) -> SimWorkspace:
+        self.aws.start()
+        self.slack.start()
+        for user_id, name, tz, offset in PEOPLE:
+            self.slack.add_user(user_id, name, tz=tz, tz_offset=offset)
+        if self._state_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="pkgwhen-sim-")
+            self._state_dir = Path(self._tmp.name)
+        self._set_env(
+            {
+                "AWS_ENDPOINT_URL_CONFIG_SERVICE": self.aws.url,
+                "AWS_ENDPOINT_URL_SSM": self.aws.url,
+                "AWS_ENDPOINT_URL_EC2": self.aws.url,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+                "AWS_REGION": self.fleet.region,
+                "AWS_DEFAULT_REGION": self.fleet.region,
+            }
+        )
+        env = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.slack.api_url,
+            "PKGWHEN_STATE_DIR": str(self._state_dir),
+            "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
+            "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
+            **self._extra_env,
+        }
+        self.settings = Settings.from_env(env)
+        self.services = Services.from_settings(self.settings)
+        self.app = build_app(self.services)
+        self.http = SlackHttpServer(self.app)
+        self.http.start()
+        return self
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.stop()
+        self.slack.stop()
+        self.aws.stop()
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> SimWorkspace:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _set_env(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    # --- a person in Slack ----------------------------------------------------------------------------
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str = "U0ALICE",
+        channel: str = OPS_CHANNEL,
+        wait: bool = True,
+        timeout: float = 15.0,
+    ) -> Answer:
+        """Type `/command text` as `user` in `channel`; return once the bot's answer has settled."""
+        response_url = self.slack.new_response_url(channel, user)
+        name = next((n for u, n, _, _ in PEOPLE if u == user), user.lower())
+        form = {
+            "token": "deprecated-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "pkgwhen-sim",
+            "channel_id": channel,
+            "channel_name": "ops",
+            "user_id": user,
+            "user_name": name,
+            "command": command,
+            "text": text,
+            "api_app_id": "A0PKGWHEN",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}",
+        }
+        status, body = self.send(urlencode(form))
+        ack = _shown_from_ack(body) if status == 200 else None
+        answer = Answer(status=status, response_url=response_url, ack=ack)
+        if wait and status == 200:
+            self.wait_settled(answer, timeout)
+        answer.replies = self._replies(response_url)
+        return answer
+
+    def send(
+        self,
+        body: str,
+        *,
+        content_type: str = "application/x-www-form-urlencoded",
+        timestamp: int | None = None,
+        secret: str | None = SIGNING_SECRET,
+    ) -> tuple[int, str]:
+        """POST a body to the app as Slack does; signed with `secret` (None: unsigned)."""
+        assert self.http is not None, "start() first"
+        headers = {"Content-Type": content_type}
+        if secret is not None:
+            ts = str(int(time.time()) if timestamp is None else timestamp)
+            headers["X-Slack-Request-Timestamp"] = ts
+            headers["X-Slack-Signature"] = SignatureVerifier(secret).generate_signature(
+                timestamp=ts, body=body
+            )
+        request = urllib.request.Request(
+            self.http.events_url, data=body.encode(), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def _replies(self, response_url: str) -> list[Shown]:
+        return [_shown(m) for m in self.slack.replies(response_url)]
+
+    def wait_settled(self, answer: Answer, timeout: float) -> None:
+        """Wait until what the user sees is no longer a placeholder and nothing new arrived for `settle_s`."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            calls = len(self.slack.calls_to("response_url"))
+            if calls != seen:
+                seen, quiet_since = calls, time.monotonic()
+            shown = ([answer.ack] if answer.ack else []) + self._replies(answer.response_url)
+            if shown and not shown[-1].progress and time.monotonic() - quiet_since >= self.settle_s:
+                return
+            self.slack.wait_for(lambda s, n=seen: len(s.calls_to("response_url")) != n, timeout=0.05)
+
+
+def _shown(message: SlackMessage) -> Shown:
+    return Shown(text=message.text, blocks=tuple(message.blocks), in_channel=not message.ephemeral)
+
+
+def _shown_from_ack(body: str) -> Shown | None:
+    if not body.strip():
+        return None
+    try:
+        payload = json.loads(body)
+    except json.JSONDecodeError:
+        return Shown(text=body, blocks=())
+    if not isinstance(payload, dict) or not (payload.get("text") or payload.get("blocks")):
+        return None
+    return Shown(
+        text=str(payload.get("text", "")),
+        blocks=tuple(payload.get("blocks") or ()),
+        in_channel=payload.get("response_type") == "in_channel",
+    )
+
+
+@contextmanager
+def running(fleet: Fleet, **kwargs: Any) -> Iterator[SimWorkspace]:
+    workspace = SimWorkspace(fleet, **kwargs)
+    workspace.start()
+    try:
+        yield workspace
+    finally:
+        workspace.close()
