@@ -88,3 +88,15 @@ class Throttled(PkgwhenError):
 class AwsUnavailable(PkgwhenError):
     def __init__(self, service: str, detail: str) -> None:
         super().__init__(f"AWS {service} did not answer: {detail}", "Try again in a minute.")
+
+
+class PackageNeverSeen(PkgwhenError):
+    def __init__(self, package: str, server: str, span: str, suggestions: Sequence[str] = ()) -> None:
+        todo = (
+            "Did you mean " + ", ".join(f"`{s}`" for s in suggestions) + "?"
+            if suggestions
+            else "Check the spelling; a glob such as `openssl*` matches every package whose name starts so."
+        )
+        super().__init__(f"`{package}` was never seen on {server} in {span}.", todo)
+        self.package = package
+        self.suggestions = tuple(suggestions)

@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.aws import AwsClients
+from bot.fleet_gateway import FleetGateway
+from bot.history import ConfigHistory
+from bot.index import HistoryIndex
 from bot.settings import Settings
+from bot.snapshots import SnapshotCache
 
 
 def utc_now() -> datetime:
@@ -20,8 +24,25 @@ class Services:
 
     settings: Settings
     aws: AwsClients
+    history: ConfigHistory
+    fleet: FleetGateway
+    index: HistoryIndex
+    snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
-        return cls(settings=settings, aws=AwsClients.from_settings(settings))
+    def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Services:
+        aws = AwsClients.from_settings(settings)
+        index = HistoryIndex(settings.index_path)
+        config = aws.config_service()
+        return cls(
+            settings=settings,
+            aws=aws,
+            history=ConfigHistory(config, index, concurrency=settings.history_concurrency, clock=clock),
+            fleet=FleetGateway(aws.ssm(), aws.ec2(), config),
+            index=index,
+            clock=clock,
+        )
+
+    def close(self) -> None:
+        self.index.close()

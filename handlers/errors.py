@@ -20,18 +20,20 @@ log = logging.getLogger("pkgwhen.handlers")
 class Reply:
     """The answer to one command, through its `response_url`: a placeholder first, then what replaces it."""
 
-    def __init__(self, respond: Respond) -> None:
+    def __init__(self, respond: Respond, *, replaces_original: bool = False) -> None:
         self._respond = respond
-        self._shown = False
+        # A button click answers in place of the message it was clicked on.
+        self._shown = replaces_original
         self.sent: list[Message] = []
 
-    def send(self, message: Message, *, replace: bool = True) -> None:
+    def send(self, message: Message, *, in_channel: bool = False) -> None:
+        """Show `message`: in place of what this reply showed before, or (in_channel) to everyone, as a new post."""
         self._respond(
-            response_type="ephemeral",
-            replace_original=self._shown and replace,
+            response_type="in_channel" if in_channel else "ephemeral",
+            replace_original=self._shown and not in_channel,
             **message.payload(),
         )
-        self._shown = True
+        self._shown = self._shown or not in_channel
         self.sent.append(message)
 
 
@@ -40,9 +42,9 @@ def reference() -> str:
 
 
 @contextmanager
-def answering(respond: Respond) -> Iterator[Reply]:
+def answering(respond: Respond, *, replaces_original: bool = False) -> Iterator[Reply]:
     """Run the slow part of a command; whatever goes wrong, the user gets a clear message, never silence."""
-    reply = Reply(respond)
+    reply = Reply(respond, replaces_original=replaces_original)
     try:
         yield reply
     except PkgwhenError as error:

@@ -1,37 +1,95 @@
-"""`/pkgwhen`: every version change of a package on a server."""
+"""`/pkgwhen`: every version change of a package on a server, and the buttons on its answer."""
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
 
+from bot.answers import answer_query
 from bot.errors import UsageError
-from bot.messages import PKGWHEN_USAGE, render_error, render_usage
+from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
+from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
+from bot.render import PAGE_ACTION, SHARE_ACTION
 from bot.services import Services
 from handlers.errors import answering
+from handlers.people import user_zone
 
 
-def _wants_help(text: str) -> bool:
-    return text.strip().lower() in {"", "help", "-h", "--help", "?"}
+def _syntax_error(text: str, services: Services) -> UsageError | None:
+    """Checked before acknowledging, so a typo is answered at once (dates are read again in the user's zone)."""
+    try:
+        parse_pkgwhen(text, now=services.clock())
+    except UsageError as error:
+        return error
+    return None
 
 
-def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
+def acknowledge(ack: Ack, command: dict[str, Any], services: Services) -> None:
     text = str(command.get("text", ""))
-    if _wants_help(text):
+    if wants_help(text):
         ack(response_type="ephemeral", **render_usage(PKGWHEN_USAGE).payload())
+        return
+    error = _syntax_error(text, services)
+    if error is not None:
+        ack(response_type="ephemeral", **render_error(error).payload())
         return
     ack()
 
 
-def answer(respond: Respond, command: dict[str, Any], services: Services) -> None:
+def answer(respond: Respond, command: dict[str, Any], services: Services, client: WebClient) -> None:
     text = str(command.get("text", ""))
-    if _wants_help(text):
-        return
+    if wants_help(text) or _syntax_error(text, services) is not None:
+        return  # already answered when acknowledged
     with answering(respond) as reply:
-        reply.send(render_error(UsageError(f"I did not understand `{text}`.", PKGWHEN_USAGE)))
+        zone, zone_name = user_zone(client, str(command.get("user_id", "")))
+        query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
+        reply.send(progress(f"Reading the history of {query.server}…"))
+        reply.send(answer_query(services, query, report=lambda t: reply.send(progress(t))))
+
+
+def _query_from_button(value: str) -> tuple[PackageQuery, int]:
+    data = json.loads(value)
+
+    def moment(key: str) -> datetime | None:
+        return datetime.fromisoformat(data[key]) if data.get(key) else None
+
+    query = PackageQuery(
+        server=data["n"],
+        package=data["p"],
+        mode=Mode(data.get("m", "timeline")),
+        at=moment("a"),
+        since=moment("s"),
+        until=moment("u"),
+        zone=data.get("z", "UTC"),
+    )
+    return query, int(data.get("g", 1))
+
+
+def acknowledge_click(ack: Ack) -> None:
+    ack()
+
+
+def share(respond: Respond, body: dict[str, Any], services: Services) -> None:
+    user = str(body.get("user", {}).get("id", ""))
+    with answering(respond) as reply:
+        query, page = _query_from_button(str(body["actions"][0].get("value", "")))
+        reply.send(answer_query(services, query, page=page, shared_by=user), in_channel=True)
+
+
+def turn_page(respond: Respond, body: dict[str, Any], services: Services) -> None:
+    with answering(respond, replaces_original=True) as reply:
+        query, page = _query_from_button(str(body["actions"][0].get("value", "")))
+        reply.send(answer_query(services, query, page=page))
 
 
 def register(app: App) -> None:
     app.command("/pkgwhen")(ack=acknowledge, lazy=[answer])
+    app.action(SHARE_ACTION)(ack=acknowledge_click, lazy=[share])
+    app.action(re.compile(f"^{PAGE_ACTION}_(prev|next)$"))(ack=acknowledge_click, lazy=[turn_page])
+

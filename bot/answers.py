@@ -1,0 +1,92 @@
+"""Answering `/pkgwhen`: which server, its history (index first), the timeline or the moment, rendered.
+
+Used alike by the Slack listener, the share and page buttons, and `pkgwhen ask` in a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.errors import PackageNeverSeen
+from bot.inventory import InventoryKind, InventorySnapshot
+from bot.messages import Message
+from bot.query import Mode, PackageQuery
+from bot.render import Asked, render_point_in_time, render_timeline
+from bot.servers import ManagedServer, resolve_server
+from bot.services import Services
+from bot.timeline import build_timeline, close_names, state_at
+
+Report = Callable[[str], None]
+
+
+def find_server(services: Services, wanted: str) -> ManagedServer:
+    return resolve_server(wanted, services.fleet.servers())
+
+
+def read_snapshots(services: Services, server: ManagedServer, report: Report | None = None) -> list[InventorySnapshot]:
+    told = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal told
+        # One progress update for long reads: response_url takes 5 messages, the answer needs one.
+        if report is not None and not told and total >= 20 and done >= total // 2:
+            told = True
+            report(f"Reading the history of {server.label}: {done} of {total} weeks read…")
+
+    read = services.history.read(server.node_id, progress=progress)
+    return services.snapshots.parse(read.items)
+
+
+def answer_query(
+    services: Services, query: PackageQuery, *, report: Report | None = None, page: int = 1, shared_by: str | None = None
+) -> Message:
+    server = find_server(services, query.server)
+    snapshots = read_snapshots(services, server, report)
+    timeline = build_timeline(snapshots, query.package)
+    asked = Asked(
+        server_label=server.label,
+        node_id=server.node_id,
+        package=query.package,
+        mode=query.mode.value,
+        at=query.at,
+        since=query.since,
+        until=query.until,
+        zone=query.zone,
+        page=page,
+    )
+    if not timeline.matched_names:
+        span = (
+            f"Config history from {timeline.first_capture:%Y-%m-%d} to {timeline.last_capture:%Y-%m-%d} "
+            f"({timeline.item_count} items, read back to the first record)"
+        )
+        known = [s for s in snapshots if s.packages_known]
+        raise PackageNeverSeen(query.package, server.label, span, close_names(known[-3:] or snapshots[-1:], query.package))
+    if query.mode is Mode.AT and query.at is not None:
+        return render_point_in_time(
+            state_at(snapshots, query.package, query.at), asked, first_capture=timeline.first_capture, shared_by=shared_by
+        )
+    names: dict[str, list[str]] = {}
+    latest = next((s for s in reversed(snapshots) if s.packages_known), None)
+    wanted = {n.casefold() for n in timeline.matched_names}
+    for kind in InventoryKind:
+        recorded = sorted(
+            {
+                e.name
+                for s in ([latest] if latest else [])
+                for e in s.packages
+                if e.kind is kind and e.name.casefold() in wanted
+            }
+            | {c.package for c in timeline.changes if c.inventory is kind}
+        )
+        if recorded:
+            names[kind.value] = recorded
+    current = services.fleet.current_inventory(server.node_id, names) if server.managed else None
+    return render_timeline(
+        timeline,
+        asked,
+        current=current.packages if current else None,
+        captured_at=current.captured_at if current else None,
+        now=services.clock(),
+        stale_after=services.settings.stale_after,
+        shared_by=shared_by,
+    )

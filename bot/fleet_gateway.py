@@ -1,0 +1,169 @@
+"""The gateway to Systems Manager and EC2 for what pkgwhen asks about servers: who they are, what is installed now."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from bot.aws import calling, error_code, paged
+from bot.errors import AccessDenied, PkgwhenError
+from bot.inventory import PackageEntry, parse_inventory_entries, parse_time
+from bot.servers import ManagedServer
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_ssm import SSMClient
+
+log = logging.getLogger("pkgwhen.fleet")
+
+INVENTORY_RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+
+
+@dataclass(frozen=True)
+class CurrentInventory:
+    """What SSM Inventory holds for a server now (it keeps only the latest capture)."""
+
+    node_id: str
+    captured_at: datetime | None
+    packages: tuple[PackageEntry, ...]
+
+
+class FleetGateway:
+    """Lists managed servers (cached briefly) and reads their current inventory."""
+
+    def __init__(
+        self,
+        ssm: SSMClient,
+        ec2: EC2Client,
+        config: ConfigServiceClient,
+        *,
+        cache_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ssm = ssm
+        self._ec2 = ec2
+        self._config = config
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        self._cached: tuple[float, list[ManagedServer]] | None = None
+        self._lock = threading.Lock()
+
+    def servers(self) -> list[ManagedServer]:
+        with self._lock:
+            if self._cached and self._clock() - self._cached[0] < self._cache_seconds:
+                return self._cached[1]
+            servers = self._list_servers()
+            self._cached = (self._clock(), servers)
+            return servers
+
+    def _list_servers(self) -> list[ManagedServer]:
+        found: dict[str, ManagedServer] = {}
+        with calling("ssm:DescribeInstanceInformation"):
+            for page in paged(self._ssm.describe_instance_information, "NextToken", "NextToken", MaxResults=50):
+                for info in page.get("InstanceInformationList", []):
+                    node_id = info["InstanceId"]
+                    found[node_id] = ManagedServer(
+                        node_id=node_id,
+                        computer_name=info.get("ComputerName"),
+                        platform=" ".join(p for p in (info.get("PlatformName"), info.get("PlatformVersion")) if p) or None,
+                        ping_status=info.get("PingStatus"),
+                        agent_version=info.get("AgentVersion"),
+                        last_ping=info.get("LastPingDateTime"),
+                    )
+        tags = self._name_tags([i for i in found if i.startswith("i-")])
+        for node_id, name in tags.items():
+            server = found[node_id]
+            found[node_id] = ManagedServer(**{**server.__dict__, "name_tag": name})
+        # Servers no longer managed (or stopped) still have history in Config.
+        for node_id in self._recorded_ids():
+            found.setdefault(node_id, ManagedServer(node_id=node_id, managed=False))
+        return list(found.values())
+
+    def _name_tags(self, instance_ids: list[str]) -> dict[str, str]:
+        if not instance_ids:
+            return {}
+        names: dict[str, str] = {}
+        try:
+            with calling("ec2:DescribeInstances"):
+                for start in range(0, len(instance_ids), 200):
+                    chunk = instance_ids[start : start + 200]
+                    pages = paged(
+                        self._ec2.describe_instances,
+                        "NextToken",
+                        "NextToken",
+                        Filters=[{"Name": "instance-id", "Values": chunk}],
+                    )
+                    for page in pages:
+                        for reservation in page.get("Reservations", []):
+                            for instance in reservation.get("Instances", []):
+                                for tag in instance.get("Tags", []):
+                                    if tag.get("Key") == "Name" and tag.get("Value"):
+                                        names[instance["InstanceId"]] = tag["Value"]
+        except (AccessDenied, ClientError) as error:
+            # Name tags are a convenience: without them, IDs and computer names still work.
+            log.warning("no Name tags (%s); servers can still be named by ID or computer name", error)
+        return names
+
+    def _recorded_ids(self) -> list[str]:
+        ids: list[str] = []
+        try:
+            with calling("config:ListDiscoveredResources"):
+                pages = paged(
+                    self._config.list_discovered_resources,
+                    "nextToken",
+                    "nextToken",
+                    resourceType=INVENTORY_RESOURCE_TYPE,
+                    includeDeletedResources=True,
+                )
+                for page in pages:
+                    ids.extend(r["resourceId"] for r in page.get("resourceIdentifiers", []) if "resourceId" in r)
+        except (PkgwhenError, ClientError) as error:
+            log.warning("could not list servers recorded by Config: %s", error)
+        return ids
+
+    def current_inventory(self, node_id: str, names: dict[str, list[str]]) -> CurrentInventory:
+        """The current entries of these names (inventory type -> names as recorded), with the capture time.
+
+        Filtered by name on the server side, so a question costs one call per type, not one per 50 packages.
+        """
+        packages: list[PackageEntry] = []
+        captured: datetime | None = None
+        for type_name, wanted in names.items():
+            key = "HotFixId" if type_name == "AWS:WindowsUpdate" else "Name"
+            entries: list[dict[str, Any]] = []
+            for start in range(0, max(len(wanted), 1), 20):
+                filters: list[Any] = [{"Key": key, "Values": wanted[start : start + 20], "Type": "Equal"}] if wanted else []
+                try:
+                    with calling("ssm:ListInventoryEntries"):
+                        for page in paged(
+                            self._ssm.list_inventory_entries,
+                            "NextToken",
+                            "NextToken",
+                            InstanceId=node_id,
+                            TypeName=type_name,
+                            MaxResults=50,
+                            **({"Filters": filters} if filters else {}),
+                        ):
+                            entries.extend(dict(e) for e in page.get("Entries", []))
+                            if page.get("CaptureTime"):
+                                at = parse_time(page["CaptureTime"])
+                                captured = at if captured is None else max(captured, at)
+                except ClientError as error:
+                    if error_code(error) in {"InvalidInstanceId", "InvalidTypeNameException", "InvalidFilter"}:
+                        log.info("no current %s inventory for %s: %s", type_name, node_id, error_code(error))
+                        break
+                    raise
+            packages.extend(parse_inventory_entries(type_name, entries))
+        return CurrentInventory(node_id=node_id, captured_at=captured, packages=tuple(packages))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,220 @@
+"""Reading a server's inventory history from AWS Config: 7-day windows fetched concurrently, kept in the index.
+
+GetResourceConfigHistory spans at most seven days per call, so a year costs ~52 calls however they are
+made (AWS-NOTES §3). A pager that follows `nextToken` makes them one after another; pkgwhen finds the
+first item with one call, then asks for every 7-day window at once (bounded), and keeps what it read in
+the local index so the next question reads only what is newer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from bot.aws import calling, error_code
+from bot.errors import AwsUnavailable, NoHistory, NotRecording, Throttled
+from bot.index import HistoryIndex
+from bot.inventory import parse_time
+
+if TYPE_CHECKING:
+    from mypy_boto3_config import ConfigServiceClient
+
+log = logging.getLogger("pkgwhen.history")
+
+RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+SPAN = timedelta(days=7)
+# Config can record an item a little after its capture time; re-read this much before the last read.
+OVERLAP = timedelta(hours=1)
+MAX_PAGES_PER_WINDOW = 50
+_THROTTLE_PAUSES = (1.0, 2.0, 4.0)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class HistoryRead:
+    """The items of one server (API form, oldest first) and what reading them cost."""
+
+    node_id: str
+    items: tuple[dict[str, Any], ...]
+    calls: int
+    read_from: datetime | None
+    read_until: datetime
+
+    @property
+    def first_capture(self) -> datetime | None:
+        return capture_time(self.items[0]) if self.items else None
+
+
+def capture_time(item: dict[str, Any]) -> datetime:
+    return parse_time(item["configurationItemCaptureTime"])
+
+
+def windows(start: datetime, end: datetime, span: timedelta = SPAN) -> list[tuple[datetime, datetime]]:
+    """[start, end] cut into consecutive spans of at most `span`."""
+    cuts: list[tuple[datetime, datetime]] = []
+    cursor = start
+    while cursor < end:
+        cuts.append((cursor, min(cursor + span, end)))
+        cursor += span
+    return cuts or [(start, end)]
+
+
+class ConfigHistory:
+    """The gateway to Config history for `AWS::SSM::ManagedInstanceInventory` items."""
+
+    def __init__(
+        self,
+        client: ConfigServiceClient,
+        index: HistoryIndex,
+        *,
+        concurrency: int = 8,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        self._index = index
+        self._concurrency = concurrency
+        self._clock = clock
+        self._calls = 0
+        self._calls_lock = threading.Lock()
+        # One read per server at a time: a second question waits and then reads only what is new.
+        self._node_locks: dict[str, threading.Lock] = {}
+
+    @property
+    def calls(self) -> int:
+        return self._calls
+
+    def read(self, node_id: str, progress: Progress | None = None) -> HistoryRead:
+        """Every item of the server, from the index plus what Config recorded since."""
+        with self._lock_for(node_id):
+            before = self._calls
+            now = self._clock()
+            coverage = self._index.coverage(node_id)
+            if coverage is None:
+                first = self._first_item(node_id)
+                start = capture_time(first)
+                fetched: dict[str, dict[str, Any]] = {first["configurationStateId"]: first}
+            else:
+                start = coverage.read_until - OVERLAP
+                fetched = {}
+            cuts = windows(start, now)
+            done = 0
+            done_lock = threading.Lock()
+
+            def fetch(window: tuple[datetime, datetime]) -> list[dict[str, Any]]:
+                nonlocal done
+                items = self._window(node_id, *window)
+                with done_lock:
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(cuts))
+                return items
+
+            with ThreadPoolExecutor(max_workers=min(self._concurrency, len(cuts)), thread_name_prefix="history") as pool:
+                for items in pool.map(fetch, cuts):
+                    for item in items:
+                        fetched[item["configurationStateId"]] = item
+            first_capture = coverage.first_capture if coverage else start
+            self._index.store(
+                node_id,
+                ((state_id, capture_time(item), item) for state_id, item in fetched.items()),
+                first_capture=first_capture,
+                read_until=now,
+            )
+            items = self._index.items(node_id)
+            log.info(
+                "history of %s: %d items, %d new, %d calls (%s)",
+                node_id,
+                len(items),
+                len(fetched),
+                self._calls - before,
+                "from the index" if coverage else "cold",
+            )
+            return HistoryRead(
+                node_id=node_id,
+                items=tuple(items),
+                calls=self._calls - before,
+                read_from=start,
+                read_until=now,
+            )
+
+    def recorder_records_inventory(self) -> None:
+        """Raise NotRecording unless a Config recorder records AWS::SSM::ManagedInstanceInventory."""
+        with calling("config:DescribeConfigurationRecorders"):
+            recorders = self._client.describe_configuration_recorders().get("ConfigurationRecorders", [])
+        if not recorders:
+            raise NotRecording("AWS Config has no configuration recorder in this account and region.")
+        for recorder in recorders:
+            group = recorder.get("recordingGroup", {})
+            if RESOURCE_TYPE in group.get("resourceTypes", []):
+                return
+            if group.get("allSupported") and RESOURCE_TYPE not in group.get("exclusionByResourceTypes", {}).get(
+                "resourceTypes", []
+            ):
+                return
+        raise NotRecording(f"AWS Config is not recording `{RESOURCE_TYPE}`, so there is no package history.")
+
+    # --- calls ------------------------------------------------------------------------------------------
+    def _lock_for(self, node_id: str) -> threading.Lock:
+        with self._calls_lock:
+            return self._node_locks.setdefault(node_id, threading.Lock())
+
+    def _call(self, **params: Any) -> dict[str, Any]:
+        """One GetResourceConfigHistory call; botocore retries throttling, and pkgwhen pauses a little more."""
+        for pause in (*_THROTTLE_PAUSES, None):
+            with self._calls_lock:
+                self._calls += 1
+            try:
+                with calling("config:GetResourceConfigHistory"):
+                    return dict(self._client.get_resource_config_history(resourceType=RESOURCE_TYPE, **params))
+            except Throttled:
+                if pause is None:
+                    raise
+                log.warning("Config is throttling history reads; pausing %.0f s", pause)
+                time.sleep(pause)
+            except ClientError as error:
+                if error_code(error) == "ResourceNotDiscoveredException":
+                    self.recorder_records_inventory()
+                    raise NoHistory(params["resourceId"]) from error
+                raise
+        raise AssertionError("unreachable")
+
+    def _first_item(self, node_id: str) -> dict[str, Any]:
+        token: str | None = None
+        for _ in range(MAX_PAGES_PER_WINDOW):
+            page = self._call(
+                resourceId=node_id, chronologicalOrder="Forward", limit=1, **({"nextToken": token} if token else {})
+            )
+            items = page.get("configurationItems", [])
+            if items:
+                return dict(items[0])
+            token = page.get("nextToken")
+            if not token:
+                break
+        raise NoHistory(node_id)
+
+    def _window(self, node_id: str, earlier: datetime, later: datetime) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_PAGES_PER_WINDOW):
+            page = self._call(
+                resourceId=node_id,
+                earlierTime=earlier,
+                laterTime=later,
+                chronologicalOrder="Forward",
+                limit=100,
+                **({"nextToken": token} if token else {}),
+            )
+            items.extend(dict(i) for i in page.get("configurationItems", []))
+            token = page.get("nextToken")
+            if not token:
+                return items
+        raise AwsUnavailable("Config", f"more than {MAX_PAGES_PER_WINDOW} pages for one week of {node_id}")

@@ -1,0 +1,107 @@
+"""pkgwhen's local index of Config history: items already read, and up to when each server was read.
+
+With it, the next question about a server — any package — reads only the items newer than the index.
+SQLite by default (the path comes from settings); one connection shared across threads under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    node_id TEXT NOT NULL,
+    state_id TEXT NOT NULL,
+    captured_at REAL NOT NULL,
+    item TEXT NOT NULL,
+    PRIMARY KEY (node_id, state_id)
+);
+CREATE TABLE IF NOT EXISTS coverage (
+    node_id TEXT PRIMARY KEY,
+    first_capture REAL NOT NULL,
+    read_until REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The index holds every item of the server from `first_capture` up to `read_until`."""
+
+    first_capture: datetime
+    read_until: datetime
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+class HistoryIndex:
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def coverage(self, node_id: str) -> Coverage | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT first_capture, read_until FROM coverage WHERE node_id = ?", (node_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return Coverage(datetime.fromtimestamp(row[0], UTC), datetime.fromtimestamp(row[1], UTC))
+
+    def items(self, node_id: str) -> list[dict[str, Any]]:
+        """Every stored item of the server, oldest first, as Config's API returned it."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT item FROM items WHERE node_id = ? ORDER BY captured_at, state_id", (node_id,)
+            ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def store(
+        self,
+        node_id: str,
+        items: Iterable[tuple[str, datetime, Mapping[str, Any]]],
+        *,
+        first_capture: datetime,
+        read_until: datetime,
+    ) -> int:
+        """Add (state id, capture time, item) rows and move the coverage forward; returns how many were new."""
+        rows = [
+            (node_id, state_id, captured.timestamp(), json.dumps(item, default=_json_default))
+            for state_id, captured, item in items
+        ]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                before = self._db.total_changes
+                self._db.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?)", rows)
+                added = self._db.total_changes - before
+                self._db.execute(
+                    "INSERT INTO coverage VALUES (?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET "
+                    "first_capture = min(first_capture, excluded.first_capture), "
+                    "read_until = max(read_until, excluded.read_until)",
+                    (node_id, first_capture.timestamp(), read_until.timestamp()),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return added

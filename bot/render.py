@@ -1,0 +1,266 @@
+"""Package timelines and point-in-time answers as Slack messages, kept inside Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+
+from bot.inventory import PackageEntry
+from bot.messages import (
+    MAX_BLOCKS,
+    MAX_BLOCKS_TEXT,
+    MAX_SECTION_TEXT,
+    Message,
+    code,
+    context,
+    escape,
+    section,
+    slack_date,
+)
+from bot.timeline import ChangeKind, PackageTimeline, PointInTime, VersionChange
+
+SHARE_ACTION = "pkgwhen_share"
+PAGE_ACTION = "pkgwhen_page"
+# Lines of changes per page: each line is at most ~400 characters, and a page stays well under the
+# ~13,000 characters Slack accepts in all blocks of a message.
+LINES_PER_PAGE = 25
+
+_VERB = {
+    ChangeKind.PRESENT_AT_FIRST_RECORD: ":small_blue_diamond: present at first record",
+    ChangeKind.INSTALLED: ":new: installed",
+    ChangeKind.UPGRADED: ":arrow_up: upgraded",
+    ChangeKind.DOWNGRADED: ":arrow_down: *downgraded*",
+    ChangeKind.REMOVED: ":x: removed",
+    ChangeKind.REINSTALLED: ":recycle: reinstalled",
+    ChangeKind.ADDED_BESIDE: ":heavy_plus_sign: installed beside",
+    ChangeKind.EXTRA_REMOVED: ":heavy_minus_sign: removed one of",
+    ChangeKind.REPLACED: ":twisted_rightwards_arrows: replaced",
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the answer is about, carried in buttons so a click can answer again from the index."""
+
+    server_label: str
+    node_id: str
+    package: str
+    mode: str = "timeline"
+    at: datetime | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    zone: str = "UTC"
+    page: int = 1
+
+    def button_value(self, **changes: Any) -> str:
+        data = {
+            "n": self.node_id,
+            "p": self.package,
+            "m": self.mode,
+            "a": self.at.isoformat() if self.at else None,
+            "s": self.since.isoformat() if self.since else None,
+            "u": self.until.isoformat() if self.until else None,
+            "z": self.zone,
+            "g": self.page,
+        }
+        data.update(changes)
+        return json.dumps({k: v for k, v in data.items() if v is not None}, separators=(",", ":"))[:2000]
+
+
+def versions(values: Sequence[str]) -> str:
+    return ", ".join(code(v) for v in values) if values else "—"
+
+
+def when(change: VersionChange) -> str:
+    """The honest time of a change: the exact install time when the record agrees, with the window beside it."""
+    window = change.window
+    if window.after is None:
+        span = f"first recorded {slack_date(window.before)}"
+    else:
+        span = f"between {slack_date(window.after)} and {slack_date(window.before)}"
+    if window.exact is not None:
+        exact = window.exact.strftime("%Y-%m-%d") if window.exact_is_date else slack_date(window.exact)
+        return f"*{exact}* (install time) · recorded {span}"
+    note = f" · _{escape(window.exact_note)}_" if window.exact_note else ""
+    return f"{span}{note}"
+
+
+def change_line(change: VersionChange, *, with_name: bool) -> str:
+    name = f"*{escape(change.package)}* " if with_name else ""
+    kind = change.kind
+    if kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED, ChangeKind.REPLACED):
+        what = f"{versions(change.old)} → {versions(change.new)}"
+    elif kind in (ChangeKind.INSTALLED, ChangeKind.REINSTALLED, ChangeKind.PRESENT_AT_FIRST_RECORD):
+        what = versions(change.new)
+    elif kind is ChangeKind.REMOVED:
+        what = versions(change.old)
+    elif kind is ChangeKind.ADDED_BESIDE:
+        beside = [v for v in change.old if v in change.new]
+        added = [v for v in change.new if v not in change.old]
+        what = f"{versions(added)} beside {versions(beside)}"
+    else:
+        gone = [v for v in change.old if v not in change.new]
+        what = f"{versions(gone)} (stays: {versions(change.new)})"
+    line = f"{_VERB[kind]} {name}{what}\n        {when(change)}"
+    return line[:MAX_SECTION_TEXT]
+
+
+def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
+    """Lines packed into as few sections as Slack's 3,000-character section limit allows."""
+    blocks: list[dict[str, Any]] = []
+    chunk = ""
+    for line in lines:
+        if chunk and len(chunk) + 1 + len(line) > MAX_SECTION_TEXT:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks
+
+
+def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None) -> str:
+    if not current:
+        installed = "not installed"
+    else:
+        by_name: dict[str, list[str]] = {}
+        for entry in current:
+            by_name.setdefault(entry.name, []).append(entry.version)
+        installed = "; ".join(f"{escape(n)} {versions(sorted(set(v)))}" for n, v in sorted(by_name.items()))
+    at = f" (inventory captured {slack_date(captured_at)})" if captured_at else ""
+    return f"*Now:* {installed}{at}"
+
+
+def _stale_line(asked: Asked, captured_at: datetime | None, now: datetime, stale_after: timedelta) -> str | None:
+    if captured_at is None or now - captured_at <= stale_after:
+        return None
+    days = (now - captured_at).total_seconds() / 86400
+    age = f"{days:.0f} days" if days >= 2 else f"{(now - captured_at).total_seconds() / 3600:.0f} hours"
+    return (
+        f":warning: The last inventory capture is {age} old; changes since then are not recorded yet. "
+        f"`/inventory refresh {asked.node_id}` collects inventory now."
+    )
+
+
+def _buttons(asked: Asked, page: int, pages: int) -> dict[str, Any]:
+    elements = [
+        ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=asked.button_value(g=page)),
+    ]
+    if page > 1:
+        elements.append(ButtonElement(text="◀ Newer", action_id=PAGE_ACTION + "_prev", value=asked.button_value(g=page - 1)))
+    if page < pages:
+        elements.append(ButtonElement(text="Older ▶", action_id=PAGE_ACTION + "_next", value=asked.button_value(g=page + 1)))
+    return ActionsBlock(elements=elements).to_dict()
+
+
+def render_timeline(
+    timeline: PackageTimeline,
+    asked: Asked,
+    *,
+    current: Sequence[PackageEntry] | None,
+    captured_at: datetime | None,
+    now: datetime,
+    stale_after: timedelta,
+    shared_by: str | None = None,
+) -> Message:
+    """The answer to `/pkgwhen <server> <package>`: changes newest page first, then where it stands now."""
+    changes = [
+        c
+        for c in timeline.changes
+        if (asked.since is None or c.window.before >= asked.since) and (asked.until is None or (c.window.after or c.window.before) <= asked.until)
+    ]
+    several = len(timeline.matched_names) > 1
+    lines = [change_line(c, with_name=several or c.package.casefold() != asked.package.casefold()) for c in changes]
+    # Oldest first within a page; page 1 holds the newest changes, "Older" goes back in time.
+    pages = max(1, -(-len(lines) // LINES_PER_PAGE))
+    page = min(max(asked.page, 1), pages)
+    end = len(lines) - (page - 1) * LINES_PER_PAGE
+    shown = lines[max(0, end - LINES_PER_PAGE) : end]
+
+    matched = ", ".join(code(n) for n in timeline.matched_names[:8])
+    if len(timeline.matched_names) > 8:
+        matched += f" and {len(timeline.matched_names) - 8} more"
+    title = f"*{escape(asked.package)}* on *{escape(asked.server_label)}*"
+    if several:
+        title += f" — {len(timeline.matched_names)} packages: {matched}"
+    if asked.since or asked.until:
+        period = " ".join(
+            p for p in (f"since {slack_date(asked.since)}" if asked.since else "", f"until {slack_date(asked.until)}" if asked.until else "") if p
+        )
+        title += f" · {period}"
+    blocks: list[dict[str, Any]] = [section(title)]
+    if shown:
+        blocks += _sections(shown)
+    else:
+        blocks.append(section("No change of it in this period." if (asked.since or asked.until) else "No recorded change."))
+    if current is not None:
+        blocks.append(section(_current_line(current, captured_at)))
+    stale = _stale_line(asked, captured_at, now, stale_after)
+    if stale:
+        blocks.append(section(stale))
+    if timeline.unmanaged_since:
+        blocks.append(section(f":warning: This server is no longer managed by SSM since {slack_date(timeline.unmanaged_since)}; its history ends there."))
+    notes = [
+        f"{len(changes)} change{'s' if len(changes) != 1 else ''} in {timeline.item_count} Config items "
+        f"from {slack_date(timeline.first_capture)} to {slack_date(timeline.last_capture)}",
+    ]
+    if pages > 1:
+        notes.append(f"page {page} of {pages} (newest first)")
+    if shared_by:
+        notes.append(f"shared by <@{shared_by}>")
+    blocks.append(context(*notes))
+    if not shared_by:
+        blocks.append(_buttons(asked, page, pages))
+    text = f"{asked.package} on {asked.server_label}: {len(changes)} change(s)"
+    return _bounded(Message(text=text, blocks=tuple(blocks)))
+
+
+def render_point_in_time(
+    answers: dict[str, PointInTime],
+    asked: Asked,
+    *,
+    first_capture: datetime,
+    shared_by: str | None = None,
+) -> Message:
+    """The answer to `/pkgwhen <server> <package> at DATE`."""
+    assert asked.at is not None
+    lines: list[str] = []
+    for name, point in sorted(answers.items(), key=lambda kv: kv[0].casefold()):
+        label = f"*{escape(name)}*"
+        if point.before_history:
+            lines.append(f"{label}: unknown — {slack_date(asked.at)} is before Config's first record of this server ({slack_date(first_capture)})")
+        elif point.changing is not None:
+            change = point.changing
+            lines.append(
+                f"{label} was changing then: {versions(change.old)} → {versions(change.new)}, "
+                f"{when(change)}. At that moment it was one or the other."
+            )
+        elif not point.versions:
+            lines.append(f"{label}: not installed")
+        else:
+            lines.append(f"{label}: {versions(sorted({e.version for e in point.versions}))}")
+        if point.after_last_capture and point.as_of:
+            lines[-1] += f" _(newest capture {slack_date(point.as_of)})_"
+    zone = f"date read in {escape(asked.zone)}" if asked.zone else ""
+    blocks: list[dict[str, Any]] = [section(f"On *{escape(asked.server_label)}* at {slack_date(asked.at)}:")]
+    blocks += _sections(lines)
+    blocks.append(context(*(p for p in (zone, f"shared by <@{shared_by}>" if shared_by else "") if p)))
+    if not shared_by:
+        blocks.append(_buttons(asked, 1, 1))
+    text = f"{asked.package} on {asked.server_label} at {asked.at.isoformat()}"
+    return _bounded(Message(text=text, blocks=tuple(blocks)))
+
+
+def _bounded(message: Message) -> Message:
+    """Last guard on Slack's limits: a message that would be rejected loses its middle sections."""
+    blocks = list(message.blocks)
+    while len(blocks) > MAX_BLOCKS or len(json.dumps(blocks)) > MAX_BLOCKS_TEXT * 2:
+        if len(blocks) <= 4:
+            break
+        del blocks[len(blocks) // 2]
+    return Message(text=message.text[:3000], blocks=tuple(blocks), progress=message.progress)
