@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--user", default=None, metavar="U…", help="the Slack user ID you type as")
 
+    ask = commands.add_parser("ask", help='answer a command in the terminal, e.g. pkgwhen ask "/pkgwhen i-0abc openssl"')
+    ask.add_argument("line", metavar='"/pkgwhen SERVER PACKAGE …"')
+    ask.add_argument("--tz", default="UTC", help="the time zone of dates typed without one (default UTC)")
+
     commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
     return parser
 
@@ -53,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "ask":
+            return _ask(args)
         if args.command == "serve":
             return _serve()
     except SettingsError as error:
@@ -74,6 +80,38 @@ def _demo(args: argparse.Namespace) -> int:
     except HistoryFileError as error:
         print(f"pkgwhen: {error}", file=sys.stderr)
         return 2
+
+
+def _ask(args: argparse.Namespace) -> int:
+    """The same answer the bot gives in Slack, as the demo console shows it, against the configured AWS account."""
+    from bot.answers import answer_query
+    from bot.errors import PkgwhenError
+    from bot.messages import PKGWHEN_USAGE, render_error, render_usage
+    from bot.plaintext import blocks_to_text
+    from bot.query import parse_pkgwhen, wants_help, zone_for
+    from bot.services import Services
+
+    settings = Settings.from_env(require_slack=False)
+    configure_logging("WARNING")
+    command, _, text = args.line.strip().partition(" ")
+    if command != "/pkgwhen":
+        print("pkgwhen ask answers /pkgwhen commands, e.g. pkgwhen ask \"/pkgwhen i-0abc openssl\"", file=sys.stderr)
+        return 2
+    services = Services.from_settings(settings)
+    try:
+        if wants_help(text):
+            message = render_usage(PKGWHEN_USAGE)
+        else:
+            zone, zone_name = zone_for(args.tz)
+            query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
+            message = answer_query(services, query, report=lambda t: print(t, file=sys.stderr))
+    except PkgwhenError as error:
+        print(blocks_to_text(render_error(error).text, render_error(error).blocks))
+        return 1
+    finally:
+        services.close()
+    print(blocks_to_text(message.text, message.blocks))
+    return 0
 
 
 def _serve() -> int:

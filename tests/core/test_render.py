@@ -1,0 +1,106 @@
+"""Rendered answers: readable, escaped, and always inside Slack's limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.inventory import parse_configuration_item
+from bot.messages import render_error
+from bot.errors import PackageNeverSeen
+from bot.plaintext import blocks_to_text
+from bot.render import Asked, render_point_in_time, render_timeline
+from bot.sim.fleet import Fleet, SimNode
+from bot.sim.slack import slack_rejection
+from bot.timeline import build_timeline, state_at
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+NODE = "i-0123456789abcdef0"
+
+
+def _history(changes: int, packages: int = 3, name: str = "pkg") -> list:  # type: ignore[type-arg]
+    fleet = Fleet()
+    node = fleet.add(SimNode(NODE, "host", "Linux", "Amazon Linux", "2", "3.0", "10.0.0.1", START))
+    for p in range(packages):
+        node.install({"Name": f"{name}{p}", "Version": "1.0", "Release": "1.amzn2", "Architecture": "x86_64"})
+    fleet.capture(NODE, START)
+    for c in range(1, changes + 1):
+        for p in range(packages):
+            node.replace({"Name": f"{name}{p}", "Version": f"1.{c}", "Release": "1.amzn2", "Architecture": "x86_64",
+                          "InstalledTime": (START + timedelta(days=c, minutes=-5)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        fleet.capture(NODE, START + timedelta(days=c))
+    return [parse_configuration_item(i) for i in node.items]
+
+
+def _asked(package: str, **kwargs: object) -> Asked:
+    return Asked(server_label=f"web-1 ({NODE})", node_id=NODE, package=package, **kwargs)  # type: ignore[arg-type]
+
+
+def test_long_timeline_of_many_packages_stays_inside_slacks_limits_and_pages() -> None:
+    snapshots = _history(changes=120, packages=6)
+    timeline = build_timeline(snapshots, "pkg*")
+    message = render_timeline(timeline, _asked("pkg*"), current=(), captured_at=None, now=START, stale_after=timedelta(days=1))
+    assert slack_rejection(message.text, list(message.blocks)) is None
+    text = blocks_to_text(message.text, message.blocks)
+    assert "page 1 of" in text
+    assert "[Older ▶]" in text
+    # Page 1 holds the newest changes.
+    assert "1.120" in text
+    assert "`1.0-1.amzn2` → `1.1-1.amzn2`" not in text  # the oldest change is on the last page
+
+
+def test_every_page_is_accepted_by_slack() -> None:
+    snapshots = _history(changes=60, packages=4)
+    timeline = build_timeline(snapshots, "pkg*")
+    for page in range(1, 12):
+        message = render_timeline(timeline, _asked("pkg*", page=page), current=None, captured_at=None, now=START,
+                                  stale_after=timedelta(days=1))
+        assert slack_rejection(message.text, list(message.blocks)) is None, page
+
+
+def test_names_from_data_cannot_ping_or_forge_links() -> None:
+    snapshots = _history(changes=2, packages=1, name="<!channel>|<http://evil.example|x>")
+    timeline = build_timeline(snapshots, "*")
+    message = render_timeline(timeline, _asked("*"), current=None, captured_at=None, now=START, stale_after=timedelta(days=1))
+    raw = str(message.blocks)
+    assert "<!channel>" not in raw
+    assert "<http://evil.example" not in raw
+    assert "&lt;!channel&gt;" in raw
+
+
+def test_upgrade_shows_from_to_and_the_exact_time_with_the_window() -> None:
+    snapshots = _history(changes=1, packages=1)
+    timeline = build_timeline(snapshots, "pkg0")
+    text = blocks_to_text("", render_timeline(timeline, _asked("pkg0"), current=None, captured_at=None, now=START,
+                                              stale_after=timedelta(days=1)).blocks)
+    assert "upgraded" in text
+    assert "1.0-1.amzn2 → 1.1-1.amzn2" in text.replace("`", "")
+    assert "2024-01-01 23:55 UTC* (install time)" in text
+    assert "between 2024-01-01 00:00 UTC and 2024-01-02 00:00 UTC" in text
+
+
+def test_stale_capture_offers_a_refresh() -> None:
+    snapshots = _history(changes=1, packages=1)
+    timeline = build_timeline(snapshots, "pkg0")
+    message = render_timeline(timeline, _asked("pkg0"), current=(), captured_at=START, now=START + timedelta(days=3),
+                              stale_after=timedelta(days=1))
+    text = blocks_to_text("", message.blocks)
+    assert "3 days old" in text
+    assert f"/inventory refresh {NODE}" in text
+
+
+def test_point_in_time_inside_a_window_says_it_was_changing() -> None:
+    snapshots = _history(changes=2, packages=1)
+    at = START + timedelta(days=1, hours=12)
+    message = render_point_in_time(state_at(snapshots, "pkg0", at), _asked("pkg0", mode="at", at=at, zone="Asia/Tokyo"),
+                                   first_capture=START)
+    text = blocks_to_text("", message.blocks)
+    assert "was changing then" in text
+    assert "date read in Asia/Tokyo" in text
+    assert slack_rejection(message.text, list(message.blocks)) is None
+
+
+def test_never_seen_suggests_close_names() -> None:
+    message = render_error(PackageNeverSeen("opnssl", "web-1", "Config history from 2020-06-29 to 2026-11-20", ["openssl"]))
+    text = blocks_to_text(message.text, message.blocks)
+    assert "`opnssl` was never seen on web-1" in text
+    assert "Did you mean `openssl`?" in text
