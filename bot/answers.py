@@ -63,7 +63,10 @@ def answer_query(
         raise PackageNeverSeen(query.package, server.label, span, close_names(known[-3:] or snapshots[-1:], query.package))
     if query.mode is Mode.AT and query.at is not None:
         return render_point_in_time(
-            state_at(snapshots, query.package, query.at), asked, first_capture=timeline.first_capture, shared_by=shared_by
+            state_at(snapshots, query.package, query.at),
+            asked,
+            first_capture=timeline.first_known_capture or timeline.first_capture,
+            shared_by=shared_by,
         )
     names: dict[str, list[str]] = {}
     latest = next((s for s in reversed(snapshots) if s.packages_known), None)

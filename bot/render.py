@@ -100,11 +100,10 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
     elif kind is ChangeKind.REMOVED:
         what = versions(change.old)
     elif kind is ChangeKind.ADDED_BESIDE:
-        beside = [v for v in change.old if v in change.new]
-        added = [v for v in change.new if v not in change.old]
-        what = f"{versions(added)} beside {versions(beside)}"
+        added = sorted({f"{e.version} {e.arch}".strip() for e in change.added}) or [v for v in change.new if v not in change.old]
+        what = f"{versions(added)} beside {versions(change.old)}"
     else:
-        gone = [v for v in change.old if v not in change.new]
+        gone = sorted({f"{e.version} {e.arch}".strip() for e in change.removed}) or [v for v in change.old if v not in change.new]
         what = f"{versions(gone)} (stays: {versions(change.new)})"
     line = f"{_VERB[kind]} {name}{what}\n        {when(change)}"
     return line[:MAX_SECTION_TEXT]

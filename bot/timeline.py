@@ -1,0 +1,477 @@
+"""When a package changed on a node: consecutive inventory snapshots compared into version changes.
+
+Config records an item only when inventory content changes, so a change is known to have happened
+between the last capture that still showed the old state and the first that shows the new one; that
+window is what pkgwhen can honestly say. A package's own InstalledTime narrows it to an exact time when it
+agrees with the window. Snapshots without package data (a first item with only `AWS:InstanceInformation`,
+a deleted resource) say nothing about packages: they are skipped, never read as "everything removed".
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry, parse_time
+from bot.versions import VersionScheme, compare_versions, scheme_for, version_sort_key
+
+PackageKey = tuple[InventoryKind, str]
+
+# A date-only InstalledTime is the node's local date (Windows writes local midnight); time zones span
+# UTC-12 to UTC+14, so such a date is checked against the window with this much slack either way.
+DATE_ONLY_SLACK = timedelta(hours=14)
+_GLOB_CHARS = frozenset("*?[")
+
+
+class ChangeKind(StrEnum):
+    PRESENT_AT_FIRST_RECORD = "present_at_first_record"
+    INSTALLED = "installed"
+    UPGRADED = "upgraded"
+    DOWNGRADED = "downgraded"
+    REMOVED = "removed"
+    # Installed again after having been removed earlier in the history.
+    REINSTALLED = "reinstalled"
+    # Another version installed beside those already there (a second kernel); none went away.
+    ADDED_BESIDE = "added_beside"
+    # One of several installed versions went away; at least one stayed.
+    EXTRA_REMOVED = "extra_removed"
+    # Replaced by something that ranks equal: another architecture of the same version, or a version
+    # string the package manager orders the same. Rare; neither an upgrade nor a downgrade.
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class ChangeWindow:
+    """When a change happened, as far as the record shows."""
+
+    # Last capture that showed the old state; None when the change is the first record itself.
+    after: datetime | None
+    # First capture that showed the new state.
+    before: datetime
+    # The package's InstalledTime, when it agrees with [after, before].
+    exact: datetime | None = None
+    # Why InstalledTime was not used, when the package had one that contradicts the record.
+    exact_note: str | None = None
+    # `exact` is a date (Windows and some gatherers record only the day), not a moment.
+    exact_is_date: bool = False
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One change of one package between two consecutive snapshots of a node."""
+
+    package: str
+    kind: ChangeKind
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    window: ChangeWindow
+    node_id: str
+    state_id: str
+    inventory: InventoryKind = InventoryKind.APPLICATION
+    old_entries: tuple[PackageEntry, ...] = ()
+    new_entries: tuple[PackageEntry, ...] = ()
+    # Entries that appeared and went away in this change (an arch or one kernel among several).
+    added: tuple[PackageEntry, ...] = ()
+    removed: tuple[PackageEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackageTimeline:
+    """Every recorded change of the packages matching a query on one node, oldest first."""
+
+    node_id: str
+    query: str
+    changes: tuple[VersionChange, ...]
+    matched_names: tuple[str, ...]
+    first_capture: datetime
+    last_capture: datetime
+    item_count: int
+    current: tuple[PackageEntry, ...]
+    scheme: VersionScheme = VersionScheme.GENERIC
+    # Capture time of the newest item that held package data (what `current` describes).
+    current_as_of: datetime | None = None
+    # Capture time of the oldest item that held package data: where the package history really starts.
+    first_known_capture: datetime | None = None
+    # Items that held no package data and were skipped.
+    unknown_items: int = 0
+    # The node stopped being managed (its newest items are marked Unmanaged) at this capture.
+    unmanaged_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PointInTime:
+    """What one package looked like on a node at a given moment."""
+
+    package: str
+    at: datetime
+    # Installed entries at `at` (empty: not installed); None when unknown (before the history, or changing).
+    versions: tuple[PackageEntry, ...] | None
+    # The change whose window contains `at`; its old and new are the two possible states.
+    changing: VersionChange | None = None
+    before_history: bool = False
+    # The capture whose state answers the question (the last one at or before `at`).
+    as_of: datetime | None = None
+    # `at` is after the newest capture: the answer is the newest known state, not a recorded one.
+    after_last_capture: bool = False
+
+
+# --- ordering and matching ------------------------------------------------------------------------------
+
+
+def _ordered(snapshots: Iterable[InventorySnapshot]) -> list[InventorySnapshot]:
+    """Oldest first, each item once (duplicates and redeliveries share a state id)."""
+    seen: set[str] = set()
+    ordered: list[InventorySnapshot] = []
+    for snapshot in sorted(snapshots, key=lambda s: (s.captured_at, len(s.state_id), s.state_id)):
+        if snapshot.state_id not in seen:
+            seen.add(snapshot.state_id)
+            ordered.append(snapshot)
+    return ordered
+
+
+def _matcher(pattern: str, keys: Iterable[PackageKey]) -> set[PackageKey]:
+    wanted = pattern.strip().casefold()
+    keys = set(keys)
+    exact = {key for key in keys if key[1] == wanted}
+    if exact or not (_GLOB_CHARS & set(wanted)):
+        return exact
+    return {key for key in keys if fnmatch.fnmatchcase(key[1], wanted)}
+
+
+def _recorded_names(snapshots: Sequence[InventorySnapshot]) -> dict[PackageKey, str]:
+    """Each package's name as most recently recorded (spelling can change, e.g. on Windows)."""
+    names: dict[PackageKey, str] = {}
+    for snapshot in snapshots:
+        for key, entries in snapshot.by_package().items():
+            names[key] = entries[0].name
+    return names
+
+
+def _labels(names: Mapping[PackageKey, str]) -> dict[PackageKey, str]:
+    """A display label per package: its name, with the inventory type when two types share the name."""
+    counts: dict[str, int] = {}
+    for key in names:
+        counts[key[1]] = counts.get(key[1], 0) + 1
+    return {
+        key: name
+        if counts[key[1]] == 1 or key[0] is InventoryKind.APPLICATION
+        else f"{name} ({key[0].value})"
+        for key, name in names.items()
+    }
+
+
+def _scheme(snapshots: Sequence[InventorySnapshot]) -> VersionScheme:
+    newest_known = next((s for s in reversed(snapshots) if s.packages_known), None)
+    platform = next((s.platform for s in reversed(snapshots) if s.platform is not None), None)
+    if newest_known is None:
+        return scheme_for(platform)
+    if newest_known.platform is None and platform is not None:
+        # The platform may be recorded only in other items; it still decides for this node.
+        newest_known = replace(newest_known, platform=platform)
+    return scheme_for(newest_known)
+
+
+# --- one change -----------------------------------------------------------------------------------------
+
+
+def _pairs(entries: Iterable[PackageEntry]) -> frozenset[tuple[str, str]]:
+    return frozenset((entry.version, entry.arch) for entry in entries)
+
+
+def _versions(entries: Iterable[PackageEntry], scheme: VersionScheme) -> tuple[str, ...]:
+    return tuple(sorted({entry.version for entry in entries}, key=version_sort_key(scheme)))
+
+
+def _fmt(moment: datetime, date_only: bool = False) -> str:
+    return moment.strftime("%Y-%m-%d") if date_only else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _exact(
+    added: Sequence[PackageEntry], after: datetime | None, before: datetime
+) -> tuple[datetime | None, str | None, bool]:
+    """(exact, note, is_date) from the InstalledTime of the entries a change brought in."""
+    dated = [entry for entry in added if entry.installed_at is not None]
+    times = [entry.installed_at for entry in dated if entry.installed_at is not None]
+    if not times:
+        return None, None, False
+    earliest, latest = min(times), max(times)
+    date_only = all(entry.installed_date_only for entry in dated)
+    if date_only:
+        # The whole local day counts: consistent when any moment of it can fall inside the window.
+        too_late = earliest - DATE_ONLY_SLACK > before
+        too_early = after is not None and latest + timedelta(days=1) + DATE_ONLY_SLACK <= after
+    else:
+        too_late = latest > before
+        too_early = after is not None and earliest < after
+    if too_late:
+        return (
+            None,
+            f"InstalledTime {_fmt(latest, date_only)} is later than the capture that first showed this "
+            f"version ({_fmt(before)}): the node's clock or the recorded time is wrong, so it is not used.",
+            False,
+        )
+    if too_early and after is not None:
+        return (
+            None,
+            f"InstalledTime {_fmt(earliest, date_only)} is earlier than the capture of {_fmt(after)}, which did "
+            "not show this version yet: the package kept an older timestamp (an rpm installed with its "
+            "times preserved, or a clock set wrong), so only the window is certain.",
+            False,
+        )
+    return latest, None, date_only
+
+
+def _change(
+    key: PackageKey,
+    label: str,
+    old: tuple[PackageEntry, ...],
+    new: tuple[PackageEntry, ...],
+    *,
+    previous: InventorySnapshot | None,
+    current: InventorySnapshot,
+    scheme: VersionScheme,
+    removed_before: bool,
+) -> VersionChange | None:
+    old_pairs, new_pairs = _pairs(old), _pairs(new)
+    if previous is not None and old_pairs == new_pairs:
+        return None  # only InstalledTime, PackageId, Summary … differ: not a package change
+    if not new and previous is None:
+        return None
+    added = tuple(entry for entry in new if (entry.version, entry.arch) not in old_pairs)
+    removed = tuple(entry for entry in old if (entry.version, entry.arch) not in new_pairs)
+    old_versions, new_versions = _versions(old, scheme), _versions(new, scheme)
+
+    kind: ChangeKind
+    if previous is None:
+        kind = ChangeKind.PRESENT_AT_FIRST_RECORD
+    elif not old:
+        kind = ChangeKind.REINSTALLED if removed_before else ChangeKind.INSTALLED
+    elif not new:
+        kind = ChangeKind.REMOVED
+    elif old_pairs < new_pairs:
+        kind = ChangeKind.ADDED_BESIDE
+    elif new_pairs < old_pairs:
+        kind = ChangeKind.EXTRA_REMOVED
+    else:
+        # Newest against newest decides; when those tie, the oldest kept versions do.
+        order = compare_versions(new_versions[-1], old_versions[-1], scheme) or compare_versions(
+            new_versions[0], old_versions[0], scheme
+        )
+        kind = {1: ChangeKind.UPGRADED, -1: ChangeKind.DOWNGRADED}.get(order, ChangeKind.REPLACED)
+
+    after = previous.captured_at if previous is not None else None
+    exact: tuple[datetime | None, str | None, bool] = (None, None, False)
+    if kind not in (ChangeKind.REMOVED, ChangeKind.EXTRA_REMOVED):
+        exact = _exact(added, after, current.captured_at)
+    return VersionChange(
+        package=label,
+        kind=kind,
+        old=old_versions,
+        new=new_versions,
+        window=ChangeWindow(
+            after=after,
+            before=current.captured_at,
+            exact=exact[0],
+            exact_note=exact[1],
+            exact_is_date=exact[2],
+        ),
+        node_id=current.node_id,
+        state_id=current.state_id,
+        inventory=key[0],
+        old_entries=old,
+        new_entries=new,
+        added=added,
+        removed=removed,
+    )
+
+
+def _diff(
+    previous: InventorySnapshot | None,
+    current: InventorySnapshot,
+    *,
+    keys: Iterable[PackageKey],
+    labels: Mapping[PackageKey, str],
+    scheme: VersionScheme,
+    removed_keys: set[PackageKey],
+) -> list[VersionChange]:
+    before = previous.by_package() if previous is not None else {}
+    now = current.by_package()
+    before_states = previous.package_states() if previous is not None else {}
+    now_states = current.package_states()
+    changes = []
+    for key in keys:
+        state = now_states.get(key)
+        if previous is not None and state == before_states.get(key):
+            continue  # the cheap common case: same versions, or absent from both
+        old, new = before.get(key, ()), now.get(key, ())
+        if not old and not new:
+            continue
+        change = _change(
+            key,
+            labels[key],
+            old,
+            new,
+            previous=previous,
+            current=current,
+            scheme=scheme,
+            removed_before=key in removed_keys,
+        )
+        if change is None:
+            continue
+        if change.kind is ChangeKind.REMOVED:
+            removed_keys.add(key)
+        changes.append(change)
+    changes.sort(key=lambda c: (c.package.casefold(), c.inventory.value))
+    return changes
+
+
+# --- public API -----------------------------------------------------------------------------------------
+
+
+def diff_snapshots(
+    previous: InventorySnapshot | None, current: InventorySnapshot, scheme: VersionScheme
+) -> tuple[VersionChange, ...]:
+    """Every package change between two consecutive items of one node, sorted by package name.
+
+    `previous` None (or holding no package data) makes every package of `current` PRESENT_AT_FIRST_RECORD.
+    `current` without package data yields no changes: its packages are unknown, not removed. A package
+    that comes back shows as INSTALLED here; only `build_timeline`, which sees the whole history, can call
+    it REINSTALLED. Pass the newest earlier item that has package data as `previous`. Changes of InstalledTime, PackageId, Summary, URL and of non-package inventory
+    (InstanceInformation, Network) are not changes.
+    """
+    if previous is not None and previous.node_id != current.node_id:
+        raise ValueError(f"cannot compare items of two nodes: {previous.node_id} and {current.node_id}")
+    if not current.packages_known:
+        return ()
+    if previous is not None and not previous.packages_known:
+        previous = None
+    keys = set(current.by_package())
+    if previous is not None:
+        keys |= set(previous.by_package())
+    names = _recorded_names([s for s in (previous, current) if s is not None])
+    return tuple(
+        _diff(previous, current, keys=sorted(keys), labels=_labels(names), scheme=scheme, removed_keys=set())
+    )
+
+
+def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> PackageTimeline:
+    """The recorded changes of the packages matching `pattern` on one node.
+
+    `pattern` is a package name (any case) or a glob (`openssl*`, `KB50*`, case-insensitive); an exact
+    name wins over a glob reading. Snapshots may come in any order and repeat. Raises ValueError when
+    there are no snapshots or they belong to more than one node.
+    """
+    ordered = _ordered(snapshots)
+    if not ordered:
+        raise ValueError("no inventory snapshots to build a timeline from")
+    nodes = {s.node_id for s in ordered}
+    if len(nodes) > 1:
+        raise ValueError(f"snapshots of several nodes given: {', '.join(sorted(nodes))}")
+    known = [s for s in ordered if s.packages_known]
+    names = _recorded_names(known)
+    labels = _labels(names)
+    matched = sorted(_matcher(pattern, names), key=lambda k: (labels[k].casefold(), k[0].value))
+    scheme = _scheme(ordered)
+
+    changes: list[VersionChange] = []
+    removed_keys: set[PackageKey] = set()
+    previous: InventorySnapshot | None = None
+    for snapshot in known:
+        changes.extend(
+            _diff(previous, snapshot, keys=matched, labels=labels, scheme=scheme, removed_keys=removed_keys)
+        )
+        previous = snapshot
+
+    matched_set = set(matched)
+    current = tuple(e for e in known[-1].packages if e.package_key in matched_set) if known else ()
+    unmanaged_since = None
+    for snapshot in reversed(ordered):
+        if not snapshot.unmanaged:
+            break
+        unmanaged_since = snapshot.captured_at
+    return PackageTimeline(
+        node_id=ordered[0].node_id,
+        query=pattern,
+        changes=tuple(changes),
+        matched_names=tuple(labels[k] for k in matched),
+        first_capture=ordered[0].captured_at,
+        last_capture=ordered[-1].captured_at,
+        item_count=len(ordered),
+        current=current,
+        scheme=scheme,
+        current_as_of=known[-1].captured_at if known else None,
+        first_known_capture=known[0].captured_at if known else None,
+        unknown_items=len(ordered) - len(known),
+        unmanaged_since=unmanaged_since,
+    )
+
+
+def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime) -> dict[str, PointInTime]:
+    """What each package matching `pattern` looked like at `at`, keyed by package name.
+
+    Inside a change window the answer is the change itself (both states are possible); before the first
+    record nothing is known; after the newest capture the newest known state is given.
+    """
+    at = parse_time(at)
+    timeline = build_timeline(snapshots, pattern)
+    known = [s for s in _ordered(snapshots) if s.packages_known]
+    if not known:
+        return {}
+    captures = [s.captured_at for s in known]
+    by_package: dict[str, list[VersionChange]] = {}
+    for change in timeline.changes:
+        by_package.setdefault(change.package, []).append(change)
+    labels = _labels(_recorded_names(known))
+    key_of = {label: key for key, label in labels.items()}
+
+    answers: dict[str, PointInTime] = {}
+    for label in timeline.matched_names:
+        if at < captures[0]:
+            answers[label] = PointInTime(package=label, at=at, versions=None, before_history=True)
+            continue
+        changing = next(
+            (
+                c
+                for c in by_package.get(label, ())
+                if c.window.after is not None and c.window.after < at < c.window.before
+            ),
+            None,
+        )
+        if changing is not None:
+            answers[label] = PointInTime(package=label, at=at, versions=None, changing=changing)
+            continue
+        snapshot = known[bisect.bisect_right(captures, at) - 1]
+        answers[label] = PointInTime(
+            package=label,
+            at=at,
+            versions=snapshot.by_package().get(key_of[label], ()),
+            as_of=snapshot.captured_at,
+            after_last_capture=at > captures[-1],
+        )
+    return answers
+
+
+def close_names(
+    snapshots_or_names: Iterable[InventorySnapshot] | Iterable[str], wanted: str, limit: int = 5
+) -> list[str]:
+    """Package names resembling `wanted`, for a "did you mean": prefix matches first, then look-alikes."""
+    names: dict[str, str] = {}
+    for item in snapshots_or_names:
+        for name in item.names() if isinstance(item, InventorySnapshot) else (item,):
+            names.setdefault(name.casefold(), name)
+    target = "".join(ch for ch in wanted.strip().casefold() if ch not in _GLOB_CHARS and ch != "]")
+    if not target or limit <= 0:
+        return []
+    prefix = sorted((n for n in names if n.startswith(target)), key=lambda n: (len(n), n))
+    alike = difflib.get_close_matches(target, list(names), n=limit, cutoff=0.6)
+    inside = sorted((n for n in names if len(target) >= 3 and target in n), key=lambda n: (len(n), n))
+    picked: list[str] = []
+    for folded in [*prefix, *alike, *inside]:
+        if folded not in picked:
+            picked.append(folded)
+    return [names[n] for n in picked[:limit]]
