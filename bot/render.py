@@ -90,6 +90,14 @@ def when(change: VersionChange) -> str:
     return f"{span}{note}"
 
 
+def _entries(entries: Sequence[PackageEntry], change: VersionChange) -> list[str]:
+    """Versions of these entries; with the architecture when the change is about architectures."""
+    arches = {e.arch for e in (*change.old_entries, *change.new_entries)}
+    if len(arches) > 1:
+        return sorted({f"{e.version} ({e.arch})" for e in entries})
+    return sorted({e.version for e in entries})
+
+
 def change_line(change: VersionChange, *, with_name: bool) -> str:
     name = f"*{escape(change.package)}* " if with_name else ""
     kind = change.kind
@@ -100,11 +108,10 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
     elif kind is ChangeKind.REMOVED:
         what = versions(change.old)
     elif kind is ChangeKind.ADDED_BESIDE:
-        added = sorted({f"{e.version} {e.arch}".strip() for e in change.added}) or [v for v in change.new if v not in change.old]
+        added = _entries(change.added, change) or [v for v in change.new if v not in change.old]
         what = f"{versions(added)} beside {versions(change.old)}"
     else:
-        gone = sorted({f"{e.version} {e.arch}".strip() for e in change.removed}) or [v for v in change.old if v not in change.new]
-        what = f"{versions(gone)} (stays: {versions(change.new)})"
+        what = f"{versions(_entries(change.removed, change))} (stays: {versions(change.new)})"
     line = f"{_VERB[kind]} {name}{what}\n        {when(change)}"
     return line[:MAX_SECTION_TEXT]
 
