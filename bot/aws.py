@@ -54,7 +54,8 @@ class AwsClients:
         retry_mode: Literal["standard", "adaptive"] = "adaptive" if settings.aws_retry_mode == "adaptive" else "standard"
         config = BotoConfig(
             region_name=settings.aws_region,
-            retries={"mode": retry_mode, "max_attempts": settings.aws_max_attempts},
+            # total_max_attempts counts the first try too (botocore's max_attempts would count retries only).
+            retries={"mode": retry_mode, "total_max_attempts": settings.aws_max_attempts},
             connect_timeout=5,
             read_timeout=30,
             max_pool_connections=max(10, settings.history_concurrency * 2),
