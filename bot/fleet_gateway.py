@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from bot.aws import calling, error_code, paged
-from bot.errors import AccessDenied, PkgwhenError
+from bot.errors import PkgwhenError
 from bot.inventory import PackageEntry, parse_inventory_entries, parse_time
 from bot.servers import ManagedServer
 
@@ -107,9 +107,9 @@ class FleetGateway:
                                 for tag in instance.get("Tags", []):
                                     if tag.get("Key") == "Name" and tag.get("Value"):
                                         names[instance["InstanceId"]] = tag["Value"]
-        except (AccessDenied, ClientError) as error:
+        except Exception as error:
             # Name tags are a convenience: without them, IDs and computer names still work.
-            log.warning("no Name tags (%s); servers can still be named by ID or computer name", error)
+            log.warning("no Name tags (%s: %s); servers can still be named by ID or computer name", type(error).__name__, error)
         return names
 
     def _recorded_ids(self) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
-from bot.inventory import PackageEntry
+from bot.inventory import InventoryKind, PackageEntry
 from bot.messages import (
     MAX_BLOCKS,
     MAX_BLOCKS_TEXT,
@@ -37,7 +37,7 @@ _VERB = {
     ChangeKind.DOWNGRADED: ":arrow_down: *downgraded*",
     ChangeKind.REMOVED: ":x: removed",
     ChangeKind.REINSTALLED: ":recycle: reinstalled",
-    ChangeKind.ADDED_BESIDE: ":heavy_plus_sign: installed beside",
+    ChangeKind.ADDED_BESIDE: ":heavy_plus_sign: installed",
     ChangeKind.EXTRA_REMOVED: ":heavy_minus_sign: removed one of",
     ChangeKind.REPLACED: ":twisted_rightwards_arrows: replaced",
 }
@@ -82,10 +82,10 @@ def when(change: VersionChange) -> str:
     if window.after is None:
         span = f"first recorded {slack_date(window.before)}"
     else:
-        span = f"between {slack_date(window.after)} and {slack_date(window.before)}"
+        span = f"recorded between {slack_date(window.after)} and {slack_date(window.before)}"
     if window.exact is not None:
         exact = window.exact.strftime("%Y-%m-%d") if window.exact_is_date else slack_date(window.exact)
-        return f"*{exact}* (install time) · recorded {span}"
+        return f"*{exact}* (install time) · {span}"
     note = f" · _{escape(window.exact_note)}_" if window.exact_note else ""
     return f"{span}{note}"
 
@@ -101,7 +101,13 @@ def _entries(entries: Sequence[PackageEntry], change: VersionChange) -> list[str
 def change_line(change: VersionChange, *, with_name: bool) -> str:
     name = f"*{escape(change.package)}* " if with_name else ""
     kind = change.kind
-    if kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED, ChangeKind.REPLACED):
+    kept = [v for v in change.old if v in change.new]
+    if kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED) and kept:
+        # Several versions side by side (kernels): say which came and went rather than list them all twice.
+        came = [v for v in change.new if v not in kept]
+        went = [v for v in change.old if v not in kept]
+        what = f"{versions(came)} installed, {versions(went)} removed (kept {versions(kept)})"
+    elif kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED, ChangeKind.REPLACED):
         what = f"{versions(change.old)} → {versions(change.new)}"
     elif kind in (ChangeKind.INSTALLED, ChangeKind.REINSTALLED, ChangeKind.PRESENT_AT_FIRST_RECORD):
         what = versions(change.new)
@@ -136,7 +142,8 @@ def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None)
     else:
         by_name: dict[str, list[str]] = {}
         for entry in current:
-            by_name.setdefault(entry.name, []).append(entry.version)
+            label = entry.name if entry.kind is InventoryKind.APPLICATION else f"{entry.name} ({entry.kind.value})"
+            by_name.setdefault(label, []).append(entry.version)
         installed = "; ".join(f"{escape(n)} {versions(sorted(set(v)))}" for n, v in sorted(by_name.items()))
     at = f" (inventory captured {slack_date(captured_at)})" if captured_at else ""
     return f"*Now:* {installed}{at}"

@@ -44,5 +44,9 @@ class Services:
             clock=clock,
         )
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Services:
+        # Bolt deep-copies the context for lazy listeners; services are shared, never copied.
+        return self
+
     def close(self) -> None:
         self.index.close()

@@ -498,10 +498,18 @@ class _Handler(BaseHTTPRequestHandler):
         assert isinstance(self.server, _Server)
         length = int(self.headers.get("Content-Length") or "0")
         body = self.rfile.read(length) if length else b""
-        status, payload = self.server.stand_in.answer(self.headers.get("X-Amz-Target", ""), body)
-        data = json.dumps(payload, default=_json_default).encode()
+        target = self.headers.get("X-Amz-Target", "")
+        from bot.sim import ec2  # imported here: bot.sim.ec2 builds on this module
+
+        if not target and ec2.is_query(body):  # EC2's query protocol: a form body, an XML answer
+            status, data = ec2.answer(self.server.stand_in, body)
+            content_type = ec2.CONTENT_TYPE
+        else:
+            status, payload = self.server.stand_in.answer(target, body)
+            data = json.dumps(payload, default=_json_default).encode()
+            content_type = "application/x-amz-json-1.1"
         self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.end_headers()
