@@ -73,7 +73,8 @@ class Asked:
 
 
 def versions(values: Sequence[str]) -> str:
-    return ", ".join(code(v) for v in values) if values else "—"
+    """Versions as code; hotfixes have none, and show none."""
+    return ", ".join(code(v) for v in values if v)
 
 
 def when(change: VersionChange) -> str:
@@ -118,7 +119,7 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
         what = f"{versions(added)} beside {versions(change.old)}"
     else:
         what = f"{versions(_entries(change.removed, change))} (stays: {versions(change.new)})"
-    line = f"{_VERB[kind]} {name}{what}\n        {when(change)}"
+    line = f"{_VERB[kind]} {name}{what}".rstrip() + f"\n        {when(change)}"
     return line[:MAX_SECTION_TEXT]
 
 
@@ -259,7 +260,7 @@ def render_point_in_time(
             lines.append(f"{label}: {versions(sorted({e.version for e in point.versions}))}")
         if point.after_last_capture and point.as_of:
             lines[-1] += f" _(newest capture {slack_date(point.as_of)})_"
-    zone = f"date read in {escape(asked.zone)}" if asked.zone else ""
+    zone = f"a date typed without a zone is read in {escape(asked.zone)}" if asked.zone else ""
     blocks: list[dict[str, Any]] = [section(f"On *{escape(asked.server_label)}* at {slack_date(asked.at)}:")]
     blocks += _sections(lines)
     blocks.append(context(*(p for p in (zone, f"shared by <@{shared_by}>" if shared_by else "") if p)))

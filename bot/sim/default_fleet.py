@@ -23,6 +23,7 @@ The nodes (ids are module constants):
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -96,8 +97,8 @@ FIRST_BOOT_UPGRADES: tuple[tuple[str, str, str], ...] = (
 FIRST_BOOT_UPGRADE_TIME = datetime(2020, 6, 29, 5, 49, 7, tzinfo=UTC)
 
 # Ubuntu app-1's special cases.
-UBUNTU_EPOCH_PACKAGE = "acme-agent"  # 20210115-1 -> 1:2.1.0-1: a string compare calls the new one older
-UBUNTU_EPOCH_OLD = "20210115-1"
+UBUNTU_EPOCH_PACKAGE = "acme-agent"  # 20210315-1 -> 1:2.1.0-1: a string compare calls the new one older
+UBUNTU_EPOCH_OLD = "20210315-1"
 UBUNTU_EPOCH_NEW = "1:2.1.0-1"
 UBUNTU_DOWNGRADE_PACKAGE = "docker.io"
 UBUNTU_DOWNGRADE_FROM = "20.10.12-0ubuntu2~20.04.1"
@@ -281,10 +282,9 @@ class _Rpm:
     url: str
 
     def build(self, evr: str) -> _Rpm:
+        """Another build of the same package."""
         epoch, version, release = _split_evr(evr)
-        return _Rpm(
-            self.name, epoch, version, release, self.arch, self.group, self.source, self.summary, self.url
-        )
+        return dataclasses.replace(self, epoch=epoch, version=version, release=release)
 
     def entry(self, installed_at: datetime, publisher: str) -> Entry:
         entry: Entry = {
@@ -408,18 +408,10 @@ class _RpmHost:
     def _built(self, name: str, evr: str) -> _Rpm:
         return self.packages[name].build(evr)
 
-    def evr(self, name: str) -> list[str]:
-        """Every installed version of a package as `[epoch:]version-release`."""
-        return [
-            (f"{e['Epoch']}:" if "Epoch" in e else "") + f"{e['Version']}-{e['Release']}"
-            for e in self.node.entries()
-            if e["Name"] == name
-        ]
-
 
 def _drop(node: SimNode, entry: Entry, type_name: str = "AWS:Application") -> None:
     """Remove exactly this entry (SimNode.remove matches Name and Version, and two kernels can share a Version)."""
-    node.installed[type_name] = [e for e in node.entries(type_name) if e is not entry and e != entry]
+    node.installed[type_name] = [e for e in node.entries(type_name) if e is not entry]
 
 
 # --- Amazon Linux 2 -----------------------------------------------------------------------------------
@@ -553,8 +545,8 @@ def _al2_batch(fleet: Fleet, now: datetime) -> None:
     runs = _Runs(fleet, node, timedelta(minutes=3, seconds=12, milliseconds=640))
     host = _al2_image(node)
     components = ("amazon-ssm-agent", "aws-cfn-bootstrap")
-    _sync(host, launched + timedelta(seconds=44), _ups(FIRST_BOOT_UPGRADES), components)
-    runs.capture(launched + timedelta(minutes=2, seconds=9))
+    first_boot_done = _sync(host, launched + timedelta(seconds=44), _ups(FIRST_BOOT_UPGRADES), components)
+    runs.capture(first_boot_done + timedelta(seconds=52, milliseconds=640))
     for start, ops in (
         (_at(2020, 9, 21, 22, 4), [*_ups(SEED_UPGRADES), f"kernel kernel {SEED_KERNEL}"]),
         (
@@ -592,10 +584,11 @@ def _al2_build(fleet: Fleet, now: datetime) -> None:
     runs = _Runs(fleet, node, timedelta(minutes=11, seconds=47, milliseconds=5))
     host = _al2_image(node)
     components = ("amazon-ssm-agent", "aws-cfn-bootstrap")
-    _sync(
+    # User data ran `yum update -y` before the first inventory run.
+    user_data_done = _sync(
         host, launched + timedelta(seconds=40), [*_ups(FIRST_BOOT_UPGRADES), *_ups(SEED_UPGRADES)], components
     )
-    runs.capture(launched + timedelta(minutes=2, seconds=30))
+    runs.capture(user_data_done + timedelta(seconds=11, milliseconds=5))
     for start, ops in (
         (
             _at(2020, 12, 2, 9, 40),
@@ -623,10 +616,10 @@ def _al2_retired(fleet: Fleet, now: datetime) -> None:
     runs = _Runs(fleet, node, timedelta(minutes=26, seconds=5, milliseconds=391))
     host = _al2_image(node)
     components = ("amazon-ssm-agent", "aws-cfn-bootstrap")
-    _sync(
+    user_data_done = _sync(
         host, launched + timedelta(seconds=35), [*_ups(FIRST_BOOT_UPGRADES), *_ups(SEED_UPGRADES)], components
     )
-    runs.capture(launched + timedelta(minutes=1, seconds=57))
+    runs.capture(user_data_done + timedelta(seconds=27, milliseconds=391))
     for start, ops in (
         (
             _at(2020, 11, 18, 15, 2),
@@ -780,6 +773,8 @@ def _patch_tuesday(year: int, month: int) -> date:
 
 @dataclass(frozen=True)
 class _WinApp:
+    """An installed program as Windows' uninstall registry lists it."""
+
     name: str
     publisher: str
     arch: str
@@ -2153,7 +2148,7 @@ _UBUNTU_UPDATES: tuple[tuple[datetime, list[str], str | None], ...] = (
     (_at(2021, 2, 18, 6, 24), [*_debs(_U_SSL, "1.1.1f-1ubuntu2.2"), *_linux_aws(1038, None)], None),
     (
         _at(2021, 3, 25, 6, 40),
-        [f"up {UBUNTU_EPOCH_PACKAGE} 20210315-1", *_debs(_U_CURL, "7.68.0-1ubuntu2.5")],
+        [f"up {UBUNTU_EPOCH_PACKAGE} {UBUNTU_EPOCH_OLD}", *_debs(_U_CURL, "7.68.0-1ubuntu2.5")],
         "3.0.882.0",
     ),
     # The corp repository switched acme-agent from date versions to semver, with an epoch so apt upgrades.

@@ -85,7 +85,11 @@ def answer(stand_in: AwsStandIn, body: bytes) -> tuple[int, bytes]:
             )
         if params.get("DryRun") is True:
             raise AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
-        status, data, code = 200, _response(operation, request_id, _describe_instances(stand_in, params)), None
+        status, data, code = (
+            200,
+            _response(operation, request_id, _describe_instances(stand_in, params)),
+            None,
+        )
     except AwsError as error:
         status, data, code = error.status, _error(error, request_id), error.code
     except Exception:  # a stand-in bug: answer like AWS's own failures, and log the traceback
@@ -274,7 +278,8 @@ def _response(operation: str, request_id: str, result: Mapping[str, Any]) -> byt
     root = ET.Element(f"{operation}Response", xmlns=XML_NAMESPACE)
     ET.SubElement(root, "requestId").text = request_id
     _fill(root, shape, result)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def _fill(element: ET.Element, shape: Shape, value: Any) -> None:
@@ -301,4 +306,5 @@ def _error(error: AwsError, request_id: str) -> bytes:
     ET.SubElement(detail, "Code").text = error.code
     ET.SubElement(detail, "Message").text = error.message
     ET.SubElement(root, "RequestID").text = request_id
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data

@@ -34,7 +34,7 @@ _API_KEYS = {
 _CLI_COMMAND = "aws configservice get-resource-config-history --resource-type AWS::SSM::ManagedInstanceInventory --resource-id ID"
 
 
-class HistoryExportError(ValueError):
+class HistoryFileError(ValueError):
     """A history file that cannot be loaded: which file, and what is wrong with it."""
 
     def __init__(self, path: Path, what: str) -> None:
@@ -56,7 +56,7 @@ def fleet_from_history_files(paths: Sequence[Path], *, now: datetime | None = No
             if account_region is None:
                 account_region = here
             elif here != account_region:
-                raise HistoryExportError(
+                raise HistoryFileError(
                     Path(path),
                     f"holds items of account {here[0]} in {here[1]}, other files of account "
                     f"{account_region[0]} in {account_region[1]}: load one account and region at a time",
@@ -93,22 +93,22 @@ def _read_items(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise HistoryExportError(path, f"cannot be read ({e.strerror or e})") from e
+        raise HistoryFileError(path, f"cannot be read ({e.strerror or e})") from e
     except UnicodeDecodeError as e:
-        raise HistoryExportError(path, "is not text (expected the JSON the AWS CLI prints)") from e
+        raise HistoryFileError(path, "is not text (expected the JSON the AWS CLI prints)") from e
     if not text.strip():
-        raise HistoryExportError(path, f"is empty: expected the output of `{_CLI_COMMAND}`")
+        raise HistoryFileError(path, f"is empty: expected the output of `{_CLI_COMMAND}`")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as e:
-        raise HistoryExportError(path, f"is not JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
+        raise HistoryFileError(path, f"is not JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
     raw_items = document.get("configurationItems") if isinstance(document, dict) else None
     if not isinstance(raw_items, list):
-        raise HistoryExportError(
+        raise HistoryFileError(
             path, f"has no `configurationItems` list: expected the output of `{_CLI_COMMAND}`"
         )
     if not raw_items:
-        raise HistoryExportError(
+        raise HistoryFileError(
             path, "holds no configuration items (did the CLI call cover the right time range?)"
         )
     return [_api_item(path, i, raw) for i, raw in enumerate(raw_items)]
@@ -117,28 +117,28 @@ def _read_items(path: Path) -> list[dict[str, Any]]:
 def _api_item(path: Path, index: int, raw: Any) -> dict[str, Any]:
     """One exported item in the API form the fleet keeps (`configuration` a string, times UTC datetimes)."""
     if not isinstance(raw, dict):
-        raise HistoryExportError(path, f"configurationItems[{index}] is not an object")
+        raise HistoryFileError(path, f"configurationItems[{index}] is not an object")
     item: dict[str, Any] = {_API_KEYS.get(str(k), str(k)): v for k, v in raw.items()}
     resource_type = item.get("resourceType")
     if resource_type != INVENTORY_RESOURCE_TYPE:
-        raise HistoryExportError(
+        raise HistoryFileError(
             path,
             f"configurationItems[{index}] is a {resource_type} ({item.get('resourceId')}), not "
             f"{INVENTORY_RESOURCE_TYPE}: export the history of {INVENTORY_RESOURCE_TYPE}",
         )
     if not item.get("resourceId"):
-        raise HistoryExportError(path, f"configurationItems[{index}] has no resourceId")
+        raise HistoryFileError(path, f"configurationItems[{index}] has no resourceId")
     for field in ("configurationItemCaptureTime", "resourceCreationTime"):
         if field not in item or item[field] is None:
             continue
         try:
             item[field] = parse_time(item[field])
         except (TypeError, ValueError, OverflowError) as e:
-            raise HistoryExportError(
+            raise HistoryFileError(
                 path, f"configurationItems[{index}].{field} is not a time: {item[field]!r}"
             ) from e
     if "configurationItemCaptureTime" not in item:
-        raise HistoryExportError(path, f"configurationItems[{index}] has no configurationItemCaptureTime")
+        raise HistoryFileError(path, f"configurationItems[{index}] has no configurationItemCaptureTime")
     configuration = item.get("configuration")
     if isinstance(configuration, dict):
         item["configuration"] = json.dumps(configuration)
@@ -146,7 +146,7 @@ def _api_item(path: Path, index: int, raw: Any) -> dict[str, Any]:
         try:
             json.loads(configuration)
         except json.JSONDecodeError as e:
-            raise HistoryExportError(
+            raise HistoryFileError(
                 path, f"configurationItems[{index}].configuration is not JSON ({e.msg})"
             ) from e
     if item.get("configurationStateId") is not None:

@@ -208,6 +208,57 @@ class SimWorkspace:
         answer.replies = self._replies(response_url)
         return answer
 
+    def click(
+        self,
+        shown: Shown,
+        action_id: str,
+        *,
+        user: str = "U0ALICE",
+        channel: str = OPS_CHANNEL,
+        wait: bool = True,
+        timeout: float = 15.0,
+    ) -> Answer:
+        """Click the button `action_id` on a message the user sees; Slack sends a signed block_actions payload."""
+        button = next(
+            (
+                element
+                for block in shown.blocks
+                for element in ([block.get("accessory")] if block.get("accessory") else []) + list(block.get("elements", []))
+                if isinstance(element, dict) and element.get("action_id") == action_id
+            ),
+            None,
+        )
+        if button is None:
+            raise AssertionError(f"no button {action_id!r} on the message: {shown.plain()}")
+        response_url = self.slack.new_response_url(channel, user)
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "pkgwhen-sim"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0PKGWHEN",
+            "token": "deprecated-verification-token",
+            "container": {"type": "message", "is_ephemeral": not shown.in_channel, "channel_id": channel},
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}",
+            "channel": {"id": channel, "name": "ops"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "text": button.get("text", {}),
+                    "value": button.get("value", ""),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        status, body = self.send(urlencode({"payload": json.dumps(payload)}))
+        answer = Answer(status=status, response_url=response_url, ack=_shown_from_ack(body) if status == 200 else None)
+        if wait and status == 200:
+            self.wait_settled(answer, timeout)
+        answer.replies = self._replies(response_url)
+        return answer
+
     def send(
         self,
         body: str,

@@ -95,7 +95,7 @@ def test_point_in_time_inside_a_window_says_it_was_changing() -> None:
                                    first_capture=START)
     text = blocks_to_text("", message.blocks)
     assert "was changing then" in text
-    assert "date read in Asia/Tokyo" in text
+    assert "read in Asia/Tokyo" in text
     assert slack_rejection(message.text, list(message.blocks)) is None
 
 

@@ -1,0 +1,150 @@
+"""/pkgwhen end to end: a person types in Slack, the real app reads the stand-in's Config history, answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.sim.aws import Faults
+from bot.sim.default_fleet import (
+    AL2_RETIRED,
+    AL2_WEB,
+    ONPREM_REMOVED_PACKAGE,
+    SEED_AGENT_CAPTURE,
+    SEED_REST_CAPTURE,
+    UBUNTU_DOWNGRADE_FROM,
+    UBUNTU_DOWNGRADE_PACKAGE,
+    UBUNTU_DOWNGRADE_TO,
+    UBUNTU_EPOCH_NEW,
+    UBUNTU_EPOCH_OLD,
+    UBUNTU_EPOCH_PACKAGE,
+    UBUNTU_APP,
+    WIN_APP,
+)
+from bot.sim.workspace import SimWorkspace
+
+
+def ask(workspace: SimWorkspace, text: str, user: str = "U0ALICE") -> str:
+    answer = workspace.command("/pkgwhen", text, user=user)
+    assert answer.status == 200
+    return answer.last.plain().replace("`", "").replace("*", "")
+
+
+def test_the_seed_agent_upgrade_is_one_change_with_its_install_time(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc amazon-ssm-agent")
+    assert f"amazon-ssm-agent on web-1 ({AL2_WEB})" in text
+    assert "upgraded amazon-ssm-agent 2.3.1205.0-1.amzn2 → 2.3.1319.0-1.amzn2" in text
+    assert "Now: amazon-ssm-agent" in text
+
+
+def test_kernel_shows_the_new_kernel_installed_beside_the_old(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc kernel")
+    assert "present at first record 4.14.181-142.260.amzn2" in text
+    assert "installed 4.14.186-146.268.amzn2 beside 4.14.181-142.260.amzn2" in text
+    # Recorded in the seed's second item, minutes after the agent's own.
+    assert f"{SEED_AGENT_CAPTURE:%Y-%m-%d %H:%M} UTC and {SEED_REST_CAPTURE:%Y-%m-%d %H:%M} UTC" in text
+
+
+def test_what_was_installed_on_a_day_in_the_users_zone(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc curl at 2020-07-01")
+    assert "curl: 7.61.1-12.amzn2.0.1" in text
+    assert "read in Asia/Tokyo" in text  # alice's Slack time zone
+
+
+def test_a_moment_inside_a_change_window_shows_both_states(workspace: SimWorkspace) -> None:
+    moment = (SEED_AGENT_CAPTURE + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+    text = ask(workspace, f"i-0abc curl at {moment}")
+    assert "curl was changing then: 7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2" in text
+
+
+def test_misspelt_package_says_how_far_back_and_suggests(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc opnssl")
+    assert "opnssl was never seen on web-1" in text
+    assert "from 2020-06-29" in text
+    assert "Did you mean openssl" in text
+
+
+def test_unknown_server_offers_close_names(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "web1 curl")
+    assert "No managed server matches web1" in text
+    assert "web-1" in text
+
+
+def test_ambiguous_prefix_lists_the_candidates(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0ab curl")
+    assert "i-0ab matches 2 servers" in text
+    assert AL2_WEB in text
+
+
+def test_on_prem_node_by_computer_name_shows_removal_and_reinstall(workspace: SimWorkspace) -> None:
+    text = ask(workspace, f"db-onprem-01 {ONPREM_REMOVED_PACKAGE}")
+    assert "removed" in text
+    assert "reinstalled" in text
+    assert text.index("removed") < text.index("reinstalled")
+
+
+def test_dpkg_epoch_and_downgrade_on_ubuntu(workspace: SimWorkspace) -> None:
+    epoch = ask(workspace, f"{UBUNTU_APP} {UBUNTU_EPOCH_PACKAGE}")
+    # 20210315-1 → 1:2.1.0-1 is an upgrade: the epoch wins, whatever a string comparison says.
+    assert f"upgraded {UBUNTU_EPOCH_OLD} → {UBUNTU_EPOCH_NEW}" in epoch
+    assert "downgraded" not in epoch
+    down = ask(workspace, f"{UBUNTU_APP} {UBUNTU_DOWNGRADE_PACKAGE}")
+    assert f"downgraded {UBUNTU_DOWNGRADE_FROM} → {UBUNTU_DOWNGRADE_TO}" in down
+
+
+def test_windows_hotfix_glob_and_quoted_application_name(workspace: SimWorkspace) -> None:
+    hotfixes = ask(workspace, f"{WIN_APP} KB50*")
+    assert "installed KB50" in hotfixes
+    assert "packages: KB50" in hotfixes
+    tools = ask(workspace, f'{WIN_APP} "aws tools for windows"')
+    assert "upgraded" in tools
+    assert "Now: AWS Tools for Windows" in tools
+
+
+def test_unmanaged_server_says_since_when(workspace: SimWorkspace) -> None:
+    text = ask(workspace, f"{AL2_RETIRED} openssl")
+    assert "no longer managed by SSM since" in text
+
+
+def test_second_question_reads_only_what_is_new(workspace: SimWorkspace) -> None:
+    ask(workspace, "i-0abc openssl")
+    before = workspace.aws.count("GetResourceConfigHistory")
+    ask(workspace, "i-0abc curl")
+    assert workspace.aws.count("GetResourceConfigHistory") - before <= 1
+
+
+def test_share_posts_the_answer_in_the_channel(workspace: SimWorkspace) -> None:
+    answer = workspace.command("/pkgwhen", "i-0abc curl")
+    shared = workspace.click(answer.last, "pkgwhen_share")
+    assert shared.last.in_channel
+    assert "shared by" in shared.last.plain()
+    assert "curl" in shared.last.plain()
+
+
+@pytest.mark.workspace(faults=Faults(denied_actions={"config:GetResourceConfigHistory"}))
+def test_access_denied_names_the_permission(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc curl")
+    assert "not allowed to call config:GetResourceConfigHistory" in text
+
+
+def test_config_not_recording_says_how_to_turn_it_on(workspace: SimWorkspace) -> None:
+    workspace.fleet.recording = False
+    text = ask(workspace, "i-0abc curl")
+    assert "not recording AWS::SSM::ManagedInstanceInventory" in text
+    assert "Turn on recording" in text
+
+
+@pytest.mark.workspace(env={"PKGWHEN_AWS_MAX_ATTEMPTS": "2"})
+def test_throttled_beyond_retries_says_when_to_try_again(workspace: SimWorkspace) -> None:
+    ask(workspace, "i-0abc curl")  # warm the server list
+    workspace.aws.faults.throttle_next = 1000
+    text = ask(workspace, "i-0abc openssl")
+    assert "throttling" in text
+    assert "Try again in" in text
+
+
+def test_bad_date_is_answered_at_once_with_usage(workspace: SimWorkspace) -> None:
+    answer = workspace.command("/pkgwhen", "i-0abc curl at someday-ish")
+    assert answer.ack is not None
+    assert "could not read `someday-ish` as a date" in answer.ack.plain()
