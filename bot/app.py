@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
 from slack_bolt.middleware.request_verification import RequestVerification
@@ -47,6 +48,10 @@ def build_app(services: Services, client: WebClient | None = None) -> App:
         # Replaced by SignatureCheck below (HTTP mode only; Socket Mode has no signatures).
         request_verification_enabled=False,
         logger=logging.getLogger("pkgwhen.bolt"),
+        # Bolt runs acknowledgements and the slow halves (lazy listeners) on this one pool: it must be large
+        # enough that an acknowledgement never queues behind answers; answers limit themselves
+        # (Services.answer_slots).
+        listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
     )
     if settings.slack_signing_secret and not settings.slack_app_token:
         app.use(SignatureCheck(settings.slack_signing_secret))

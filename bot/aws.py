@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
+# A runaway NextToken must not loop forever.
+MAX_PAGES = 1000
 _THROTTLE_CODES = frozenset(
     {
         "ThrottlingException",
@@ -127,15 +129,13 @@ def calling(action: str) -> Iterator[None]:
         raise translated from error
 
 
-def paged(
-    call: Callable[..., Any], token_in: str, token_out: str, /, max_pages: int = 1000, **params: Any
-) -> Iterator[Any]:
-    """Follow an AWS NextToken until it ends, at most `max_pages` pages (a runaway token must not loop forever)."""
+def paged(call: Callable[..., Any], token_in: str, token_out: str, /, **params: Any) -> Iterator[Any]:
+    """Follow an AWS NextToken until it ends, at most MAX_PAGES pages."""
     token: str | None = None
-    for _ in range(max_pages):
+    for _ in range(MAX_PAGES):
         page = call(**params, **({token_in: token} if token else {}))
         yield page
         token = page.get(token_out)
         if not token:
             return
-    raise AwsUnavailable("API", f"more than {max_pages} pages; stopped following {token_out}")
+    raise AwsUnavailable("API", f"more than {MAX_PAGES} pages; stopped following {token_out}")

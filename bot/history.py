@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pkgwhen.history")
 
-RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+RESOURCE_TYPE: Final = "AWS::SSM::ManagedInstanceInventory"
 SPAN = timedelta(days=7)
 # Config can record an item a little after its capture time; re-read this much before the last read.
 OVERLAP = timedelta(hours=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ class Services:
     index: HistoryIndex
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     clock: Callable[[], datetime] = field(default=utc_now)
+    # How many slow answers run at once; more would only share the CPU and slow each other down.
+    answer_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4))
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Services:

@@ -15,8 +15,15 @@ class SnapshotCache:
         self._capacity = capacity
         self._parsed: OrderedDict[tuple[str, str], InventorySnapshot] = OrderedDict()
         self._lock = threading.Lock()
+        self._parsing = threading.Lock()
 
     def parse(self, items: Iterable[Mapping[str, Any]]) -> list[InventorySnapshot]:
+        # One parse at a time: questions arriving together about one server would otherwise all parse
+        # the same items at once, and CPU-bound threads starve the 3-second acknowledgements of others.
+        with self._parsing:
+            return self._parse(items)
+
+    def _parse(self, items: Iterable[Mapping[str, Any]]) -> list[InventorySnapshot]:
         snapshots = []
         for item in items:
             key = (str(item.get("resourceId", "")), str(item.get("configurationStateId", "")))

@@ -16,6 +16,12 @@ SLACK_PATH = "/slack/events"
 MAX_BODY = 1024 * 1024
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of Slack requests would wait for TCP to retry.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class SlackHttpServer:
     """Serves `POST /slack/events` (Bolt checks the signature), `GET /healthz` and `GET /readyz`."""
 
@@ -23,8 +29,7 @@ class SlackHttpServer:
         self, app: App, host: str = "127.0.0.1", port: int = 0, ready: Callable[[], bool] = lambda: True
     ) -> None:
         handler = _handler_for(app, ready)
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
 
     @property

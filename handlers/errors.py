@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,11 +44,17 @@ def reference() -> str:
 
 
 @contextmanager
-def answering(respond: Respond, *, replaces_original: bool = False) -> Iterator[Reply]:
-    """Run the slow part of a command; whatever goes wrong, the user gets a clear message, never silence."""
+def answering(
+    respond: Respond, slots: threading.BoundedSemaphore | None = None, *, replaces_original: bool = False
+) -> Iterator[Reply]:
+    """Run the slow part of a command; whatever goes wrong, the user gets a clear message, never silence.
+
+    `slots` bounds how many slow answers run at once (they wait their turn here, using no CPU).
+    """
     reply = Reply(respond, replaces_original=replaces_original)
     try:
-        yield reply
+        with slots if slots is not None else contextlib.nullcontext():
+            yield reply
     except PkgwhenError as error:
         log.info("answered with %s: %s", type(error).__name__, error.what)
         reply.send(render_error(error))

@@ -13,13 +13,13 @@ from bot.sim.default_fleet import (
     ONPREM_REMOVED_PACKAGE,
     SEED_AGENT_CAPTURE,
     SEED_REST_CAPTURE,
+    UBUNTU_APP,
     UBUNTU_DOWNGRADE_FROM,
     UBUNTU_DOWNGRADE_PACKAGE,
     UBUNTU_DOWNGRADE_TO,
     UBUNTU_EPOCH_NEW,
     UBUNTU_EPOCH_OLD,
     UBUNTU_EPOCH_PACKAGE,
-    UBUNTU_APP,
     WIN_APP,
 )
 from bot.sim.workspace import SimWorkspace

@@ -789,7 +789,7 @@ class AwsStandIn:
             ]
         else:
             bound = edge + _WEEK_US
-            final = bound > later
+            final = bound >= later
             span = [
                 e
                 for e in in_range

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -273,9 +274,9 @@ class SimWorkspace:
         if secret is not None:
             ts = str(int(time.time()) if timestamp is None else timestamp)
             headers["X-Slack-Request-Timestamp"] = ts
-            headers["X-Slack-Signature"] = SignatureVerifier(secret).generate_signature(
-                timestamp=ts, body=body
-            )
+            signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+            assert signature is not None
+            headers["X-Slack-Signature"] = signature
         request = urllib.request.Request(
             self.http.events_url, data=body.encode(), headers=headers, method="POST"
         )
@@ -300,7 +301,11 @@ class SimWorkspace:
             shown = ([answer.ack] if answer.ack else []) + self._replies(answer.response_url)
             if shown and not shown[-1].progress and time.monotonic() - quiet_since >= self.settle_s:
                 return
-            self.slack.wait_for(lambda s, n=seen: len(s.calls_to("response_url")) != n, timeout=0.05)
+            self.slack.wait_for(partial(_calls_changed, count=seen), timeout=0.05)
+
+
+def _calls_changed(slack: SlackStandIn, count: int) -> bool:
+    return len(slack.calls_to("response_url")) != count
 
 
 def _shown(message: SlackMessage) -> Shown:

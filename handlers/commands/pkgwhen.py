@@ -46,7 +46,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     text = str(command.get("text", ""))
     if wants_help(text) or _syntax_error(text, services) is not None:
         return  # already answered when acknowledged
-    with answering(respond) as reply:
+    with answering(respond, services.answer_slots) as reply:
         zone, zone_name = user_zone(client, str(command.get("user_id", "")))
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
         reply.send(progress(f"Reading the history of {query.server}…"))
@@ -77,13 +77,13 @@ def acknowledge_click(ack: Ack) -> None:
 
 def share(respond: Respond, body: dict[str, Any], services: Services) -> None:
     user = str(body.get("user", {}).get("id", ""))
-    with answering(respond) as reply:
+    with answering(respond, services.answer_slots) as reply:
         query, page = _query_from_button(str(body["actions"][0].get("value", "")))
         reply.send(answer_query(services, query, page=page, shared_by=user), in_channel=True)
 
 
 def turn_page(respond: Respond, body: dict[str, Any], services: Services) -> None:
-    with answering(respond, replaces_original=True) as reply:
+    with answering(respond, services.answer_slots, replaces_original=True) as reply:
         query, page = _query_from_button(str(body["actions"][0].get("value", "")))
         reply.send(answer_query(services, query, page=page))
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 import boto3
@@ -83,14 +83,14 @@ def measured(label: str, stand_in: AwsStandIn, run: Callable[[], T]) -> tuple[Me
     return Measure(label, len(stand_in.calls) - calls_before, seconds, peak / 2**20), result
 
 
-def client(url: str) -> Any:
+def client(url: str, mode: Literal["standard", "adaptive"] = "standard") -> Any:
     return boto3.client(
         "config",
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"mode": "standard", "max_attempts": 10}, max_pool_connections=32),
+        config=BotoConfig(retries={"mode": mode, "total_max_attempts": 10}, max_pool_connections=32),
     )
 
 
@@ -144,17 +144,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one year, 200 packages, 30 changes")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--calls-per-second", type=float, default=25.0)
+    parser.add_argument("--retry-mode", default="standard", choices=["standard", "adaptive"])
     args = parser.parse_args()
     years, packages, changes = (1.0, 200, 30) if args.quick else (2.0, 500, 60)
 
     fleet = synthetic_fleet(packages, changes, years)
     faults = Faults(latency_s=args.latency_ms / 1000, calls_per_second=args.calls_per_second)
+    node = fleet.node(NODE)
+    assert node is not None
     print(f"One server: {years:g} years of history, {packages} packages, {changes} changes "
-          f"({len(fleet.node(NODE).items)} Config items); stand-in: {args.latency_ms:.0f} ms per call, "
+          f"({len(node.items)} Config items); stand-in: {args.latency_ms:.0f} ms per call, "
           f"{args.calls_per_second:g} calls/s before throttling.")
     with AwsStandIn(fleet, faults) as stand_in, tempfile.TemporaryDirectory() as tmp:
         base, items = measured("naive sequential pager", stand_in, lambda: naive(stand_in.url))
-        history = ConfigHistory(client(stand_in.url), HistoryIndex(Path(tmp) / "index.sqlite3"), concurrency=8)
+        history = ConfigHistory(client(stand_in.url, args.retry_mode), HistoryIndex(Path(tmp) / "index.sqlite3"), concurrency=8)
         cold, cold_items = measured("pkgwhen cold (openssl)", stand_in, lambda: pkgwhen_read(history, "openssl"))
         warm, warm_items = measured("pkgwhen warm (curl)", stand_in, lambda: pkgwhen_read(history, "curl"))
         assert items == cold_items == warm_items, (items, cold_items, warm_items)
@@ -170,7 +173,7 @@ def main() -> None:
 
     latencies = sorted(ack_latencies(20))
     p50 = statistics.median(latencies) * 1000
-    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))] * 1000
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))] * 1000
     print(f"\nack latency, 20 signed /pkgwhen commands at once over HTTP: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
           f"(target p99 < 100 ms: {'met' if p99 < 100 else 'MISSED'})")
 

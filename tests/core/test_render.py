@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.errors import PackageNeverSeen
 from bot.inventory import parse_configuration_item
 from bot.messages import render_error
-from bot.errors import PackageNeverSeen
 from bot.plaintext import blocks_to_text
 from bot.render import Asked, render_point_in_time, render_timeline
 from bot.sim.fleet import Fleet, SimNode
