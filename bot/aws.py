@@ -67,6 +67,10 @@ class AwsClients:
     def config_service(self) -> ConfigServiceClient:
         return self.session.client("config", config=self.config)
 
+    def config_history(self) -> ConfigServiceClient:
+        """Config client for history reads: one attempt per call; bot.history paces and retries itself."""
+        return self.session.client("config", config=self.config.merge(BotoConfig(retries={"total_max_attempts": 1})))
+
     def ssm(self) -> SSMClient:
         return self.session.client("ssm", config=self.config)
 

@@ -21,8 +21,9 @@ from botocore.exceptions import ClientError
 
 from bot.aws import calling, error_code
 from bot.errors import AwsUnavailable, NoHistory, NotRecording, Throttled
-from bot.index import HistoryIndex
+from bot.index import HistoryIndex, StoredItem
 from bot.inventory import parse_time
+from bot.pacing import Pacer
 
 if TYPE_CHECKING:
     from mypy_boto3_config import ConfigServiceClient
@@ -34,7 +35,8 @@ SPAN = timedelta(days=7)
 # Config can record an item a little after its capture time; re-read this much before the last read.
 OVERLAP = timedelta(hours=1)
 MAX_PAGES_PER_WINDOW = 50
-_THROTTLE_PAUSES = (1.0, 2.0, 4.0)
+# Attempts of one call while Config throttles (paced, so each waits longer), and on server errors.
+THROTTLED_ATTEMPTS = 10
 
 Progress = Callable[[int, int], None]
 
@@ -44,14 +46,14 @@ class HistoryRead:
     """The items of one server (API form, oldest first) and what reading them cost."""
 
     node_id: str
-    items: tuple[dict[str, Any], ...]
+    items: tuple[StoredItem, ...]
     calls: int
     read_from: datetime | None
     read_until: datetime
 
     @property
     def first_capture(self) -> datetime | None:
-        return capture_time(self.items[0]) if self.items else None
+        return self.items[0].captured_at if self.items else None
 
 
 def capture_time(item: dict[str, Any]) -> datetime:
@@ -77,9 +79,12 @@ class ConfigHistory:
         index: HistoryIndex,
         *,
         concurrency: int = 8,
+        attempts: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._client = client
+        self._attempts = attempts
+        self._pacer = Pacer()
         self._index = index
         self._concurrency = concurrency
         self._clock = clock
@@ -119,8 +124,8 @@ class ConfigHistory:
                 return items
 
             with ThreadPoolExecutor(max_workers=min(self._concurrency, len(cuts)), thread_name_prefix="history") as pool:
-                for items in pool.map(fetch, cuts):
-                    for item in items:
+                for window_items in pool.map(fetch, cuts):
+                    for item in window_items:
                         fetched[item["configurationStateId"]] = item
             first_capture = coverage.first_capture if coverage else start
             self._index.store(
@@ -129,18 +134,18 @@ class ConfigHistory:
                 first_capture=first_capture,
                 read_until=now,
             )
-            items = self._index.items(node_id)
+            stored = self._index.items(node_id)
             log.info(
                 "history of %s: %d items, %d new, %d calls (%s)",
                 node_id,
-                len(items),
+                len(stored),
                 len(fetched),
                 self._calls - before,
                 "from the index" if coverage else "cold",
             )
             return HistoryRead(
                 node_id=node_id,
-                items=tuple(items),
+                items=tuple(stored),
                 calls=self._calls - before,
                 read_from=start,
                 read_until=now,
@@ -168,24 +173,35 @@ class ConfigHistory:
             return self._node_locks.setdefault(node_id, threading.Lock())
 
     def _call(self, **params: Any) -> dict[str, Any]:
-        """One GetResourceConfigHistory call; botocore retries throttling, and pkgwhen pauses a little more."""
-        for pause in (*_THROTTLE_PAUSES, None):
+        """One GetResourceConfigHistory call, paced with the other readers and retried while throttled.
+
+        The client makes one attempt per call (see AwsClients.config_history): throttling is retried here,
+        where all readers share one pacer, and server errors a bounded number of times with a backoff.
+        """
+        server_errors = 0
+        for _ in range(THROTTLED_ATTEMPTS):
+            sent_at = self._pacer.wait()
             with self._calls_lock:
                 self._calls += 1
             try:
                 with calling("config:GetResourceConfigHistory"):
-                    return dict(self._client.get_resource_config_history(resourceType=RESOURCE_TYPE, **params))
+                    page = dict(self._client.get_resource_config_history(resourceType=RESOURCE_TYPE, **params))
+                self._pacer.succeeded()
+                return page
             except Throttled:
-                if pause is None:
+                self._pacer.throttled(sent_at)
+                log.info("Config throttled a history read; calls now %.0f ms apart", self._pacer.gap * 1000)
+            except AwsUnavailable:
+                server_errors += 1
+                if server_errors >= self._attempts:
                     raise
-                log.warning("Config is throttling history reads; pausing %.0f s", pause)
-                time.sleep(pause)
+                time.sleep(min(5.0, 0.25 * 2**server_errors))
             except ClientError as error:
                 if error_code(error) == "ResourceNotDiscoveredException":
                     self.recorder_records_inventory()
                     raise NoHistory(params["resourceId"]) from error
                 raise
-        raise AssertionError("unreachable")
+        raise Throttled("Config", retry_after_s=30)
 
     def _first_item(self, node_id: str) -> dict[str, Any]:
         token: str | None = None

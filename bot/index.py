@@ -39,6 +39,20 @@ class Coverage:
     read_until: datetime
 
 
+@dataclass(frozen=True)
+class StoredItem:
+    """One configuration item as the index keeps it: the item as Config's API returned it, as JSON text."""
+
+    node_id: str
+    state_id: str
+    captured_at: datetime
+    text: str
+
+    def item(self) -> dict[str, Any]:
+        decoded: dict[str, Any] = json.loads(self.text)
+        return decoded
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
@@ -67,13 +81,14 @@ class HistoryIndex:
             return None
         return Coverage(datetime.fromtimestamp(row[0], UTC), datetime.fromtimestamp(row[1], UTC))
 
-    def items(self, node_id: str) -> list[dict[str, Any]]:
-        """Every stored item of the server, oldest first, as Config's API returned it."""
+    def items(self, node_id: str) -> list[StoredItem]:
+        """Every stored item of the server, oldest first, its JSON not yet decoded (callers may know it already)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT item FROM items WHERE node_id = ? ORDER BY captured_at, state_id", (node_id,)
+                "SELECT state_id, captured_at, item FROM items WHERE node_id = ? ORDER BY captured_at, state_id",
+                (node_id,),
             ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [StoredItem(node_id, row[0], datetime.fromtimestamp(row[1], UTC), row[2]) for row in rows]
 
     def store(
         self,

@@ -41,7 +41,13 @@ class Services:
         return cls(
             settings=settings,
             aws=aws,
-            history=ConfigHistory(config, index, concurrency=settings.history_concurrency, clock=clock),
+            history=ConfigHistory(
+                aws.config_history(),
+                index,
+                concurrency=settings.history_concurrency,
+                attempts=settings.aws_max_attempts,
+                clock=clock,
+            ),
             fleet=FleetGateway(aws.ssm(), aws.ec2(), config),
             index=index,
             clock=clock,

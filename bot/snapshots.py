@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
+from bot.index import StoredItem
 from bot.inventory import InventorySnapshot, parse_configuration_item
 
 
@@ -17,22 +17,22 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._parsing = threading.Lock()
 
-    def parse(self, items: Iterable[Mapping[str, Any]]) -> list[InventorySnapshot]:
+    def parse(self, items: Iterable[StoredItem]) -> list[InventorySnapshot]:
         # One parse at a time: questions arriving together about one server would otherwise all parse
         # the same items at once, and CPU-bound threads starve the 3-second acknowledgements of others.
         with self._parsing:
             return self._parse(items)
 
-    def _parse(self, items: Iterable[Mapping[str, Any]]) -> list[InventorySnapshot]:
+    def _parse(self, items: Iterable[StoredItem]) -> list[InventorySnapshot]:
         snapshots = []
         for item in items:
-            key = (str(item.get("resourceId", "")), str(item.get("configurationStateId", "")))
+            key = (item.node_id, item.state_id)
             with self._lock:
                 found = self._parsed.get(key)
                 if found is not None:
                     self._parsed.move_to_end(key)
             if found is None:
-                found = parse_configuration_item(item)
+                found = parse_configuration_item(item.item())
                 with self._lock:
                     self._parsed[key] = found
                     while len(self._parsed) > self._capacity:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot.sim.default_fleet import build_default_fleet
 
+from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Fleet
 from bot.sim.workspace import SimWorkspace
 
