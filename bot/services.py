@@ -28,6 +28,8 @@ class Services:
     history: ConfigHistory
     fleet: FleetGateway
     index: HistoryIndex
+    # --- /inventory (status, refresh): fields added here ---
+    # --- change alerts: fields added here ---
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     clock: Callable[[], datetime] = field(default=utc_now)
     # How many slow answers run at once; more would only share the CPU and slow each other down.
@@ -51,6 +53,8 @@ class Services:
             fleet=FleetGateway(aws.ssm(), aws.ec2(), config),
             index=index,
             clock=clock,
+            # --- /inventory (status, refresh): construction added here ---
+            # --- change alerts: construction added here ---
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

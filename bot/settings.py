@@ -53,6 +53,16 @@ class Settings:
     write_users: frozenset[str] = field(default_factory=frozenset)
     write_usergroups: frozenset[str] = field(default_factory=frozenset)
     write_channels: frozenset[str] = field(default_factory=frozenset)
+    # Who to ask for write access, named in the denial message (e.g. "#platform-team" or "<@U0ADMIN>").
+    access_contact: str = "the pkgwhen operators"
+    refresh_cooldown: timedelta = timedelta(minutes=10)
+    refresh_timeout: timedelta = timedelta(minutes=10)
+    # Change alerts: default channel (ID), routing rules file, grouping window, watchlist of notable packages.
+    alert_channel: str = ""
+    routes_file: Path | None = None
+    alert_window: timedelta = timedelta(minutes=10)
+    watchlist: tuple[str, ...] = ("kernel", "openssl*", "glibc", "openssh*", "sudo")
+    post_noise: bool = False
 
     @property
     def index_path(self) -> Path:
@@ -88,6 +98,14 @@ class Settings:
                 return parse_duration(raw)
             except ValueError:
                 raise SettingsError(name, f"must be a duration such as 30m, 24h or 2d, got {raw!r}") from None
+
+        def flag(name: str) -> bool:
+            raw = text(name).lower()
+            if raw in {"", "0", "false", "no", "off"}:
+                return False
+            if raw in {"1", "true", "yes", "on"}:
+                return True
+            raise SettingsError(name, f"must be true or false, got {raw!r}")
 
         def slack_ids(name: str) -> frozenset[str]:
             ids = frozenset(part.strip() for part in text(name).split(",") if part.strip())
@@ -129,6 +147,13 @@ class Settings:
             raise SettingsError(
                 "PKGWHEN_LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
             )
+        alert_channel = text("PKGWHEN_ALERT_CHANNEL")
+        if alert_channel and not re.match(r"^[CGD][A-Z0-9]{2,}$", alert_channel):
+            raise SettingsError("PKGWHEN_ALERT_CHANNEL", f"must be a channel ID (C…), not a name: {alert_channel!r}")
+        routes = text("PKGWHEN_ROUTES_FILE")
+        if routes and not Path(routes).is_file():
+            raise SettingsError("PKGWHEN_ROUTES_FILE", f"no such file: {routes}")
+        watchlist = tuple(p.strip() for p in text("PKGWHEN_WATCHLIST").split(",") if p.strip())
         api_url = text("SLACK_API_URL", "https://slack.com/api/")
         if not api_url.startswith(("http://", "https://")):
             raise SettingsError("SLACK_API_URL", f"must be an http(s) URL, got {api_url!r}")
@@ -150,4 +175,12 @@ class Settings:
             write_users=slack_ids("PKGWHEN_WRITE_USERS"),
             write_usergroups=slack_ids("PKGWHEN_WRITE_USERGROUPS"),
             write_channels=slack_ids("PKGWHEN_WRITE_CHANNELS"),
+            access_contact=text("PKGWHEN_ACCESS_CONTACT", "the pkgwhen operators"),
+            refresh_cooldown=duration("PKGWHEN_REFRESH_COOLDOWN", timedelta(minutes=10)),
+            refresh_timeout=duration("PKGWHEN_REFRESH_TIMEOUT", timedelta(minutes=10)),
+            alert_channel=alert_channel,
+            routes_file=Path(routes) if routes else None,
+            alert_window=duration("PKGWHEN_ALERT_WINDOW", timedelta(minutes=10)),
+            watchlist=watchlist or ("kernel", "openssl*", "glibc", "openssh*", "sudo"),
+            post_noise=flag("PKGWHEN_POST_NOISE"),
         )
