@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--tz", default="UTC", help="the time zone of dates typed without one (default UTC)")
 
     commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
+    # --- change alerts: subcommands added here (worker, explain) ---
     return parser
 
 
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         if args.command == "serve":
             return _serve()
+        # --- change alerts: dispatch added here ---
     except SettingsError as error:
         print(f"pkgwhen: {error}", file=sys.stderr)
         return 2

@@ -146,9 +146,11 @@ class SimWorkspace:
         self.app = build_app(self.services)
         self.http = SlackHttpServer(self.app)
         self.http.start()
+        # --- change alerts: moto (SNS, SQS, S3), the fleet's notification feed and the worker start here ---
         return self
 
     def close(self) -> None:
+        # --- change alerts: the worker, feed and moto stop here ---
         if self.http is not None:
             self.http.stop()
         self.slack.stop()
