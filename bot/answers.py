@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.errors import PackageNeverSeen
+from bot.errors import PackageNeverSeen, PkgwhenError
 from bot.inventory import InventoryKind, InventorySnapshot
 from bot.messages import Message
 from bot.query import Mode, PackageQuery
@@ -40,6 +40,11 @@ def read_snapshots(services: Services, server: ManagedServer, report: Report | N
 def answer_query(
     services: Services, query: PackageQuery, *, report: Report | None = None, page: int = 1, shared_by: str | None = None
 ) -> Message:
+    if query.mode is Mode.WHY:
+        raise PkgwhenError(
+            "Who changed a package (its package-manager history) is not available in this version of pkgwhen.",
+            f"`/pkgwhen {query.server} {query.package}` shows when it changed and from which version to which.",
+        )
     server = find_server(services, query.server)
     snapshots = read_snapshots(services, server, report)
     timeline = build_timeline(snapshots, query.package)
@@ -87,6 +92,7 @@ def answer_query(
     return render_timeline(
         timeline,
         asked,
+        managed=server.managed,
         current=current.packages if current else None,
         captured_at=current.captured_at if current else None,
         now=services.clock(),

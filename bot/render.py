@@ -181,6 +181,7 @@ def render_timeline(
     now: datetime,
     stale_after: timedelta,
     shared_by: str | None = None,
+    managed: bool = True,
 ) -> Message:
     """The answer to `/pkgwhen <server> <package>`: changes newest page first, then where it stands now."""
     changes = [
@@ -217,6 +218,8 @@ def render_timeline(
     stale = _stale_line(asked, captured_at, now, stale_after)
     if stale:
         blocks.append(section(stale))
+    if not managed and not timeline.unmanaged_since:
+        blocks.append(section(":warning: SSM does not list this server as managed now (stopped, terminated or deregistered); this is its recorded history."))
     if timeline.unmanaged_since:
         blocks.append(section(f":warning: This server is no longer managed by SSM since {slack_date(timeline.unmanaged_since)}; its history ends there."))
     notes = [

@@ -51,3 +51,42 @@ def test_serve_without_token_names_the_variable_in_one_line() -> None:
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "SLACK_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_replays_an_exported_history() -> None:
+    result = _pkgwhen(
+        "demo", "--history", str(ROOT / "tests/data/history_map_shape.json"), "--run", "/pkgwhen i-0fe1 kernel"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "installed `4.14.285-215.501.amzn2` beside `4.14.256-197.484.amzn2`" in result.stdout
+
+
+def test_demo_history_file_that_is_not_an_export_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "not-history.json"
+    bad.write_text('{"hello": "world"}')
+    result = _pkgwhen("demo", "--history", str(bad), "--run", "/pkgwhen help")
+    assert result.returncode == 2
+    assert str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_answers_in_the_terminal_against_the_configured_account(tmp_path: Path) -> None:
+    from bot.sim.aws import AwsStandIn
+    from bot.sim.default_fleet import build_default_fleet
+
+    with AwsStandIn(build_default_fleet()) as stand_in:
+        env = {
+            "AWS_ENDPOINT_URL_CONFIG_SERVICE": stand_in.url,
+            "AWS_ENDPOINT_URL_SSM": stand_in.url,
+            "AWS_ENDPOINT_URL_EC2": stand_in.url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+            "PKGWHEN_STATE_DIR": str(tmp_path),
+        }
+        result = _pkgwhen("ask", "/pkgwhen web-1 curl at 2020-07-01", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "*curl*: `7.61.1-12.amzn2.0.1`" in result.stdout
+        unknown = _pkgwhen("ask", "/pkgwhen web-9 curl", env=env)
+        assert unknown.returncode == 1
+        assert "No managed server matches `web-9`" in unknown.stdout

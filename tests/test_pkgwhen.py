@@ -148,3 +148,33 @@ def test_bad_date_is_answered_at_once_with_usage(workspace: SimWorkspace) -> Non
     answer = workspace.command("/pkgwhen", "i-0abc curl at someday-ish")
     assert answer.ack is not None
     assert "could not read `someday-ish` as a date" in answer.ack.plain()
+
+
+def test_a_long_first_read_shows_progress_before_the_answer(workspace: SimWorkspace) -> None:
+    answer = workspace.command("/pkgwhen", "i-0abc curl")
+    posted = [c.params.get("text", "") for c in workspace.slack.calls_to("response_url")]
+    assert posted[0].startswith("Reading the history of i-0abc")
+    assert any("weeks read" in text for text in posted[1:-1])
+    assert not answer.last.progress
+    assert len(posted) <= 5  # Slack takes at most five messages through one response_url
+
+
+def test_long_timelines_page_with_buttons(workspace: SimWorkspace) -> None:
+    first = workspace.command("/pkgwhen", f"{WIN_APP} KB*")
+    assert "page 1 of" in first.last.plain()
+    older = workspace.click(first.last, "pkgwhen_page_next")
+    assert "page 2 of" in older.last.plain()
+    assert not older.last.in_channel
+    newer = workspace.click(older.last, "pkgwhen_page_prev")
+    assert "page 1 of" in newer.last.plain()
+
+
+def test_who_changed_it_is_said_to_be_unavailable(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "i-0abc curl why")
+    assert "not available in this version" in text
+
+
+def test_server_known_only_to_config_still_answers_from_history(workspace: SimWorkspace) -> None:
+    text = ask(workspace, f"{AL2_RETIRED} curl")
+    assert "curl on" in text
+    assert "no longer managed by SSM since" in text

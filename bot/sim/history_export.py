@@ -23,7 +23,6 @@ from bot.sim.notifications import parse_time
 EXPORT_ASSOCIATION_ID = "0e3f5c1a-9b2d-4c6e-8f70-a1b2c3d4e5f6"
 # SSM runs inventory every 30 minutes whether or not Config records a change, so a live node's latest
 # capture is recent even when its newest Config item is old.
-_RECENT_CAPTURE = timedelta(minutes=20)
 # Notification-form keys (S3 history files, SNS) → the API form the fleet keeps.
 _API_KEYS = {
     "awsAccountId": "accountId",
@@ -210,7 +209,8 @@ def _node(node_id: str, items: list[dict[str, Any]], now: datetime) -> SimNode:
     )
     node.captured = copy.deepcopy(installed)
     node.captured["AWS:InstanceInformation"] = [node.instance_information()]
-    node.capture_time = newest_time if unmanaged else max(newest_time, now - _RECENT_CAPTURE)
+    # An export says nothing of captures after its newest item: claim none (answers will call it stale).
+    node.capture_time = newest_time
     return node
 
 
