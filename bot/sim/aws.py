@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 
 import botocore.session
 
-from bot.sim.fleet import INVENTORY_RESOURCE_TYPE, Fleet, SimNode, iso
+from bot.sim.fleet import INVENTORY_RESOURCE_TYPE, SCHEMA_VERSIONS, Fleet, SimNode, iso
 
 _log = logging.getLogger(__name__)
 
@@ -59,11 +59,7 @@ _DEFAULT_COMMAND_TIMEOUT_S = 3600
 _RUN_SUMMARY = "1 out of 1 plugin processed, 1 success, 0 failed, 0 timedout, 0 skipped. "
 # Inventory types SSM knows besides the ones Config records; any `Custom:` type is accepted too.
 _SCHEMA_VERSIONS = {
-    "AWS:Application": "1.1",
-    "AWS:AWSComponent": "1.0",
-    "AWS:InstanceInformation": "1.0",
-    "AWS:Network": "1.0",
-    "AWS:WindowsUpdate": "1.0",
+    **SCHEMA_VERSIONS,
     "AWS:File": "1.0",
     "AWS:Service": "1.0",
     "AWS:WindowsRegistry": "1.0",

@@ -26,7 +26,7 @@ RECORDED_TYPES = (
     "AWS:Network",
     "AWS:WindowsUpdate",
 )
-_SCHEMA_VERSIONS = {
+SCHEMA_VERSIONS = {
     "AWS:Application": "1.1",
     "AWS:AWSComponent": "1.0",
     "AWS:InstanceInformation": "1.0",
@@ -200,7 +200,7 @@ class Fleet:
                         )
                     else:
                         content[name] = dict(entry)
-            configuration[type_name] = {"SchemaVersion": _SCHEMA_VERSIONS[type_name], "Content": content}
+            configuration[type_name] = {"SchemaVersion": SCHEMA_VERSIONS[type_name], "Content": content}
         return configuration
 
     def _item(self, node: SimNode, at: datetime, configuration: dict[str, Any]) -> dict[str, Any]:
