@@ -8,7 +8,6 @@ the real Config and SSM APIs; nothing in pkgwhen's own code reads this module.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
@@ -43,6 +42,13 @@ _KEY_FIELD = {
 
 Entry = dict[str, str]
 ContentShape = Literal["list", "map"]
+
+
+def entry_key(entry: Entry, key: str) -> str:
+    """An entry's name field; Windows gatherers spell the hotfix field both `HotFixId` and `HotFixID`."""
+    if key == "HotFixId":
+        return entry.get("HotFixId") or entry.get("HotFixID", "")
+    return entry.get(key, "")
 
 
 def iso(at: datetime) -> str:
@@ -108,7 +114,7 @@ class SimNode:
         kept = [
             e
             for e in self.entries(type_name)
-            if not (e.get(key) == name and (version is None or e.get("Version") == version))
+            if not (entry_key(e, key) == name and (version is None or e.get("Version") == version))
         ]
         if len(kept) == len(self.entries(type_name)):
             raise KeyError(f"{name} {version or ''} is not installed on {self.node_id}")
@@ -117,7 +123,7 @@ class SimNode:
     def replace(self, entry: Entry, type_name: str = "AWS:Application") -> None:
         """Upgrade or downgrade: every installed version of entry's package gives way to this one."""
         key = _KEY_FIELD.get(type_name, "Name")
-        self.installed[type_name] = [e for e in self.entries(type_name) if e.get(key) != entry[key]]
+        self.installed[type_name] = [e for e in self.entries(type_name) if entry_key(e, key) != entry_key(entry, key)]
         self.install(entry, type_name)
 
 
@@ -161,7 +167,8 @@ class Fleet:
             node = self._nodes[node_id]
             if node.unmanaged_since is not None and at >= node.unmanaged_since:
                 return None
-            node.captured = copy.deepcopy(node.installed)
+            # Entries are flat string maps: copying each is a full copy, and much cheaper than deepcopy.
+            node.captured = {t: [dict(e) for e in entries] for t, entries in node.installed.items()}
             node.captured["AWS:InstanceInformation"] = [node.instance_information()]
             node.capture_time = at
             if not self.recording:
@@ -190,7 +197,7 @@ class Fleet:
             else:
                 content = {}
                 for entry in entries:
-                    name = entry[_KEY_FIELD.get(type_name, "Name")]
+                    name = entry_key(entry, _KEY_FIELD.get(type_name, "Name"))
                     if name in content:
                         previous = content[name]
                         content[name] = (
