@@ -38,7 +38,7 @@ class SignatureCheck(RequestVerification):
         log.warning("rejected a request with an invalid or stale Slack signature (timestamp %s)", timestamp)
 
 
-def build_app(services: Services, client: WebClient | None = None) -> App:
+def build_app(services: Services, client: WebClient | None = None, executor: ThreadPoolExecutor | None = None) -> App:
     settings = services.settings
     app = App(
         client=client or slack_client(settings),
@@ -51,7 +51,7 @@ def build_app(services: Services, client: WebClient | None = None) -> App:
         # Bolt runs acknowledgements and the slow halves (lazy listeners) on this one pool: it must be large
         # enough that an acknowledgement never queues behind answers; answers limit themselves
         # (Services.answer_slots).
-        listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
+        listener_executor=executor or ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
     )
     if settings.slack_signing_secret and not settings.slack_app_token:
         app.use(SignatureCheck(settings.slack_signing_secret))

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from bot.settings import Settings, SettingsError
 
@@ -117,27 +114,9 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _serve() -> int:
-    from bot.app import build_app
-    from bot.services import Services
-    from bot.web import SlackHttpServer
+    from bot.serve import serve
 
-    settings = Settings.from_env()
-    configure_logging(settings.log_level)
-    services = Services.from_settings(settings)
-    app = build_app(services)
-    server = SlackHttpServer(app, host="0.0.0.0", port=settings.port)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        log.info("signal %s: finishing in-flight requests and stopping", signum)
-        stopping.set()
-        threading.Thread(target=server.stop, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("pkgwhen listening for Slack on %s", server.events_url)
-    server.serve_forever()
-    return 0
+    return serve(Settings.from_env())
 
 
 if __name__ == "__main__":

@@ -26,9 +26,15 @@ class SlackHttpServer:
     """Serves `POST /slack/events` (Bolt checks the signature), `GET /healthz` and `GET /readyz`."""
 
     def __init__(
-        self, app: App, host: str = "127.0.0.1", port: int = 0, ready: Callable[[], bool] = lambda: True
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ready: Callable[[], bool] = lambda: True,
+        *,
+        events: bool = True,
     ) -> None:
-        handler = _handler_for(app, ready)
+        handler = _handler_for(app, ready, events)
         self._server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
 
@@ -57,7 +63,7 @@ class SlackHttpServer:
             self._thread.join(timeout=10)
 
 
-def _handler_for(app: App, ready: Callable[[], bool]) -> type[BaseHTTPRequestHandler]:
+def _handler_for(app: App, ready: Callable[[], bool], events: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "pkgwhen"
@@ -74,7 +80,7 @@ def _handler_for(app: App, ready: Callable[[], bool]) -> type[BaseHTTPRequestHan
 
         def do_POST(self) -> None:
             split = urlsplit(self.path)
-            if split.path != SLACK_PATH:
+            if split.path != SLACK_PATH or not events:
                 self._reply(404, b"not found\n", "text/plain")
                 return
             length = int(self.headers.get("Content-Length") or 0)

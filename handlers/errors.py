@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
+from bot import logs
 from bot.errors import PkgwhenError
 from bot.messages import Message, render_error, render_internal_error
 
@@ -45,12 +46,19 @@ def reference() -> str:
 
 @contextmanager
 def answering(
-    respond: Respond, slots: threading.BoundedSemaphore | None = None, *, replaces_original: bool = False
+    respond: Respond,
+    slots: threading.BoundedSemaphore | None = None,
+    *,
+    replaces_original: bool = False,
+    request: str | None = None,
 ) -> Iterator[Reply]:
     """Run the slow part of a command; whatever goes wrong, the user gets a clear message, never silence.
 
     `slots` bounds how many slow answers run at once (they wait their turn here, using no CPU).
+    `request` (Slack's trigger_id) marks this thread's log lines, as the acknowledgement's were.
     """
+    if request:
+        logs.request_id.set(request[:24])
     reply = Reply(respond, replaces_original=replaces_original)
     try:
         with slots if slots is not None else contextlib.nullcontext():

@@ -46,7 +46,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     text = str(command.get("text", ""))
     if wants_help(text) or _syntax_error(text, services) is not None:
         return  # already answered when acknowledged
-    with answering(respond, services.answer_slots) as reply:
+    with answering(respond, services.answer_slots, request=str(command.get("trigger_id", ""))) as reply:
         zone, zone_name = user_zone(client, str(command.get("user_id", "")))
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
         reply.send(progress(f"Reading the history of {query.server}…"))

@@ -1,0 +1,72 @@
+"""`pkgwhen serve`: the bot for a real workspace — Socket Mode or HTTP mode, start-up checks, graceful stop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+
+from bot import logs
+from bot.app import build_app, slack_client
+from bot.services import Services
+from bot.settings import Settings
+from bot.startup import run_checks
+from bot.web import SlackHttpServer
+
+log = logging.getLogger("pkgwhen.serve")
+
+# Workers that run alongside the bot (the alert worker) plug in here: start() then stop() on shutdown.
+Companion = Callable[[Services, threading.Event], Callable[[], None] | None]
+companions: list[Companion] = []
+
+
+def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], None] | None = None) -> int:
+    """Run until SIGTERM or SIGINT; 0 after a clean stop, 1 when a fatal start-up check failed."""
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+    logs.configure(
+        settings.log_level, settings.log_format, secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    )
+    services = Services.from_settings(settings)
+    client = slack_client(settings)
+    if not run_checks(services, client, say):
+        say("pkgwhen: not started; fix what FAIL says above")
+        services.close()
+        return 1
+    executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener")
+    app = build_app(services, client, executor=executor)
+    stopping = threading.Event()
+    socket_mode = bool(settings.slack_app_token)
+    # In Socket Mode, HTTP serves only the health endpoints: events come over the socket, unsigned.
+    http = SlackHttpServer(app, host=host, port=settings.port, ready=lambda: not stopping.is_set(), events=not socket_mode)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: stopping; in-flight commands and messages finish first", signum)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    http.start()
+    socket = None
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket = SocketModeHandler(app, settings.slack_app_token)
+        socket.connect()  # type: ignore[no-untyped-call]
+        say(f"pkgwhen: Socket Mode connected; health on {http.url}/healthz")
+    else:
+        say(f"pkgwhen: HTTP mode, Slack requests to {http.events_url}; health on {http.url}/healthz")
+    stoppers = [stopper for start in companions if (stopper := start(services, stopping)) is not None]
+    stopping.wait()
+    if socket is not None:
+        socket.close()  # type: ignore[no-untyped-call]
+    http.stop()
+    for stopper in stoppers:
+        stopper()
+    executor.shutdown(wait=True)
+    services.close()
+    say("pkgwhen: stopped")
+    return 0

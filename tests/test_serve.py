@@ -1,0 +1,187 @@
+"""`pkgwhen serve` as operators run it: start-up checks, HTTP mode over real sockets, Socket Mode's request
+path, logs without secrets, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from moto.server import ThreadedMotoServer
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+from bot import logs
+from bot.sim.aws import AwsStandIn
+from bot.sim.default_fleet import build_default_fleet
+from bot.sim.slack import SlackStandIn
+from bot.sim.workspace import SimWorkspace
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "serve-test-signing-secret"
+TOKEN = "xoxb-serve-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def outside(moto_url: str, tmp_path: Path) -> Iterator[tuple[SlackStandIn, dict[str, str]]]:
+    """Slack and AWS as a served bot sees them, and the environment that points it at them."""
+    with AwsStandIn(build_default_fleet()) as aws, SlackStandIn(bot_token=TOKEN) as slack:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PKGWHEN_", "AWS_"))}
+        env = {
+            **clean,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.api_url,
+            "AWS_ENDPOINT_URL": moto_url,
+            "AWS_ENDPOINT_URL_CONFIG_SERVICE": aws.url,
+            "AWS_ENDPOINT_URL_SSM": aws.url,
+            "AWS_ENDPOINT_URL_EC2": aws.url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+            "PKGWHEN_STATE_DIR": str(tmp_path / "state"),
+            "PKGWHEN_PORT": str(_free_port()),
+        }
+        yield slack, env
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+
+def _wait_for_line(process: subprocess.Popen[str], needle: str, seen: list[str]) -> None:
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return
+    raise AssertionError(f"never saw {needle!r}; stderr was:\n{''.join(seen)}")
+
+
+def _signed(url: str, body: str) -> tuple[int, str]:
+    ts = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or ""
+    request = urllib.request.Request(
+        url,
+        data=body.encode(),
+        headers={"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+def test_http_mode_answers_a_signed_command_and_stops_cleanly(outside: tuple[SlackStandIn, dict[str, str]]) -> None:
+    slack, env = outside
+    process = _start(env)
+    seen: list[str] = []
+    try:
+        _wait_for_line(process, "HTTP mode", seen)
+        text = "".join(seen)
+        assert "ok   Slack:" in text
+        assert "ok   AWS: account" in text
+        base = f"http://127.0.0.1:{env['PKGWHEN_PORT']}"
+        with urllib.request.urlopen(base + "/readyz", timeout=5) as ready:
+            assert ready.status == 200
+        response_url = slack.new_response_url("C0OPS", "U0ALICE")
+        body = urlencode({"command": "/pkgwhen", "text": "web-1 curl", "user_id": "U0ALICE", "channel_id": "C0OPS",
+                          "team_id": "T0PKGWHEN", "trigger_id": "1.2.serve", "response_url": response_url})
+        status, _ = _signed(base + "/slack/events", body)
+        assert status == 200
+        assert slack.wait_for(lambda s: any("curl on" in m.text for m in s.replies(response_url)), timeout=30)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        rest = process.stderr.read() if process.stderr else ""
+        assert "pkgwhen: stopped" in rest
+        assert TOKEN not in "".join(seen) + rest
+        assert response_url not in "".join(seen) + rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_refused_token_stops_the_start_with_what_to_fix(outside: tuple[SlackStandIn, dict[str, str]]) -> None:
+    _, env = outside
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=ROOT,
+        env={**env, "SLACK_BOT_TOKEN": "xoxb-revoked"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "FAIL Slack: the bot token was refused (invalid_auth); set SLACK_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.workspace(env={"SLACK_APP_TOKEN": "xapp-1-socket-test"})
+def test_socket_mode_requests_reach_the_same_listeners(workspace: SimWorkspace) -> None:
+    response_url = workspace.slack.new_response_url("C0OPS", "U0ALICE")
+    payload = {"command": "/pkgwhen", "text": "web-1 curl", "user_id": "U0ALICE", "channel_id": "C0OPS",
+               "team_id": "T0PKGWHEN", "trigger_id": "1.2.socket", "response_url": response_url}
+    help_response = run_bolt_app(
+        workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e1", payload={**payload, "text": "help"})
+    )
+    assert help_response.status == 200
+    assert "/pkgwhen <server> <package>" in (help_response.body or "")
+    answer = run_bolt_app(workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e2", payload=payload))
+    assert answer.status == 200
+    assert workspace.slack.wait_for(lambda s: any("curl on" in m.text for m in s.replies(response_url)), timeout=30)
+
+
+def test_logs_hold_no_token_secret_or_response_url(workspace: SimWorkspace) -> None:
+    out = io.StringIO()
+    logs.configure("DEBUG", "json", secrets=(workspace.settings.slack_signing_secret,), stream=out)
+    try:
+        logging.getLogger("pkgwhen.test").info(
+            "token %s secret %s url %s", workspace.settings.slack_bot_token, workspace.settings.slack_signing_secret,
+            "https://hooks.slack.com/commands/T0/1/abc",
+        )
+        workspace.send("command=%2Fpkgwhen&text=help&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fresponse%2Fx", secret="wrong")
+        answer = workspace.command("/pkgwhen", "web-1 curl")
+        assert answer.last.plain()
+    finally:
+        logging.getLogger().handlers.clear()
+    text = out.getvalue()
+    assert text
+    assert workspace.settings.slack_bot_token not in text
+    assert workspace.settings.slack_signing_secret not in text
+    assert "hooks.slack.com" not in text
+    assert answer.response_url not in text
+    for line in text.splitlines():
+        entry = json.loads(line)
+        assert {"time", "level", "logger", "request_id", "message"} <= entry.keys()
