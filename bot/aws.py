@@ -74,6 +74,14 @@ class AwsClients:
     def ssm(self) -> SSMClient:
         return self.session.client("ssm", config=self.config)
 
+    def ssm_writes(self) -> SSMClient:
+        """SSM client for calls that start something (SendCommand, StartAssociationsOnce): one attempt only.
+
+        A timed-out write may still have started a run, and StartAssociationsOnce has no idempotency
+        token; callers check what happened instead of botocore retrying it.
+        """
+        return self.session.client("ssm", config=self.config.merge(BotoConfig(retries={"total_max_attempts": 1})))
+
     def ec2(self) -> EC2Client:
         return self.session.client("ec2", config=self.config)
 

@@ -100,3 +100,70 @@ class PackageNeverSeen(PkgwhenError):
         super().__init__(f"`{package}` was never seen on {server} in {span}.", todo)
         self.package = package
         self.suggestions = tuple(suggestions)
+
+
+class WriteDenied(PkgwhenError):
+    """A write action (refresh, anything that runs on a server) asked by someone not on the allow-list."""
+
+    def __init__(self, action: str, user_id: str, contact: str) -> None:
+        super().__init__(
+            f"You are not allowed to run `{action}`: write actions are limited to the users, user groups "
+            "and channels on pkgwhen's allow-list.",
+            f"Ask {contact} to add your Slack user ID `{user_id}` (or a user group or channel of yours) to it.",
+        )
+        self.action = action
+        self.user_id = user_id
+
+
+class InventoryNotSetUp(PkgwhenError):
+    """The node has no `AWS-GatherSoftwareInventory` association, so nothing collects its inventory."""
+
+    def __init__(self, server: str) -> None:
+        super().__init__(
+            f"Inventory is not set up for {server}: no `AWS-GatherSoftwareInventory` association applies to it.",
+            "Set it up in the AWS console: Systems Manager → Inventory → Setup inventory (or Quick Setup → "
+            "Host Management), targeting this node; its first run records the inventory, then "
+            "`/inventory refresh` works.",
+        )
+
+
+class ServerOffline(PkgwhenError):
+    """The node's SSM agent is not connected, so a run would only wait for it."""
+
+    def __init__(self, server: str, ping_status: str, last_ping: str) -> None:
+        super().__init__(
+            f"{server} is not connected to Systems Manager (ping status {ping_status}, last seen {last_ping}); "
+            "nothing was started.",
+            "Check that the server is running and its SSM agent can reach AWS, then try again.",
+        )
+        self.ping_status = ping_status
+
+
+class NotManaged(PkgwhenError):
+    """The node is known only from Config's history: SSM no longer manages it."""
+
+    def __init__(self, server: str) -> None:
+        super().__init__(
+            f"{server} is not managed by Systems Manager any more; its inventory cannot be collected.",
+            "Its recorded history is still there: `/pkgwhen` answers from it.",
+        )
+
+
+class RefreshCoolingDown(PkgwhenError):
+    """A refresh of the same target ran recently; another now would only repeat it."""
+
+    def __init__(self, target: str, started_by: str, started_at: str, wait: str) -> None:
+        super().__init__(
+            f"{target} was refreshed {started_at} by <@{started_by}>; not starting another one.",
+            f"Try again in {wait} (the cooldown between refreshes of one server), or look at `/inventory status`.",
+        )
+
+
+class RequestRepeated(PkgwhenError):
+    """The same request (same trigger, or same person and target within the cooldown) arrived again."""
+
+    def __init__(self, target: str, started_at: str) -> None:
+        super().__init__(
+            f"You already asked to refresh {target} {started_at}; that run is being followed in its own reply.",
+            "Nothing new was started.",
+        )

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.associations import AssociationGateway
+from bot.audit import AuditTrail
 from bot.aws import AwsClients
 from bot.fleet_gateway import FleetGateway
 from bot.history import ConfigHistory
@@ -29,6 +31,8 @@ class Services:
     fleet: FleetGateway
     index: HistoryIndex
     # --- /inventory (status, refresh): fields added here ---
+    associations: AssociationGateway
+    audit: AuditTrail
     # --- change alerts: fields added here ---
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -54,6 +58,8 @@ class Services:
             index=index,
             clock=clock,
             # --- /inventory (status, refresh): construction added here ---
+            associations=AssociationGateway(aws.ssm(), aws.ssm_writes()),
+            audit=AuditTrail(settings.state_dir / "audit.sqlite3", clock=clock),
             # --- change alerts: construction added here ---
         )
 

@@ -57,6 +57,8 @@ class Settings:
     access_contact: str = "the pkgwhen operators"
     refresh_cooldown: timedelta = timedelta(minutes=10)
     refresh_timeout: timedelta = timedelta(minutes=10)
+    # How often a refresh's progress is read from AWS while it runs.
+    refresh_poll_interval: timedelta = timedelta(seconds=5)
     # Change alerts: default channel (ID), routing rules file, grouping window, watchlist of notable packages.
     alert_channel: str = ""
     routes_file: Path | None = None
@@ -178,6 +180,7 @@ class Settings:
             access_contact=text("PKGWHEN_ACCESS_CONTACT", "the pkgwhen operators"),
             refresh_cooldown=duration("PKGWHEN_REFRESH_COOLDOWN", timedelta(minutes=10)),
             refresh_timeout=duration("PKGWHEN_REFRESH_TIMEOUT", timedelta(minutes=10)),
+            refresh_poll_interval=duration("PKGWHEN_REFRESH_POLL_INTERVAL", timedelta(seconds=5)),
             alert_channel=alert_channel,
             routes_file=Path(routes) if routes else None,
             alert_window=duration("PKGWHEN_ALERT_WINDOW", timedelta(minutes=10)),
