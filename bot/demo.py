@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +22,41 @@ def load_fleet(history: Sequence[Path]) -> Fleet:
         return fleet_from_history_files(list(history))
     from bot.sim.default_fleet import build_default_fleet
 
-    return build_default_fleet()
+    fleet = build_default_fleet()
+    patched_a_minute_ago(fleet)
+    return fleet
+
+
+def patched_a_minute_ago(fleet: Fleet) -> None:
+    """Someone ran `sudo yum update openssl sudo` on web-1 a minute ago; inventory has not seen it yet.
+
+    So `/inventory refresh i-0abc` in the demo collects a real change, and Config records it.
+    """
+    from bot.sim.default_fleet import AL2_WEB
+
+    node = fleet.node(AL2_WEB)
+    if node is None:
+        return
+    at = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    updates = {
+        "openssl": ("1.0.2k", "24.amzn2.0.12"),
+        "openssl-libs": ("1.0.2k", "24.amzn2.0.12"),
+        "sudo": ("1.8.23", "10.amzn2.3"),
+    }
+    with fleet.lock:
+        for entry in list(node.entries()):
+            if entry.get("Name") in updates:
+                version, release = updates[entry["Name"]]
+                source = "openssl" if entry["Name"].startswith("openssl") else entry["Name"]
+                node.replace(
+                    {
+                        **entry,
+                        "Version": version,
+                        "Release": release,
+                        "InstalledTime": at,
+                        "PackageId": f"{source}-{version}-{release}.src.rpm",
+                    }
+                )
 
 
 def banner(workspace: SimWorkspace, user: str, out: TextIO) -> None:
@@ -83,7 +118,8 @@ def run_demo(
     out: TextIO = sys.stdout,
 ) -> int:
     fleet = load_fleet(history)
-    with SimWorkspace(fleet) as workspace:
+    # The stand-in collects inventory in about a second; follow a refresh at that pace.
+    with SimWorkspace(fleet, env={"PKGWHEN_REFRESH_POLL_INTERVAL": "1s"}) as workspace:
         banner(workspace, user, out)
         if commands:
             results = []

@@ -69,3 +69,4 @@ class Services:
 
     def close(self) -> None:
         self.index.close()
+        self.audit.close()
