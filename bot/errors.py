@@ -152,18 +152,27 @@ class NotManaged(PkgwhenError):
 class RefreshCoolingDown(PkgwhenError):
     """A refresh of the same target ran recently; another now would only repeat it."""
 
-    def __init__(self, target: str, started_by: str, started_at: str, wait: str) -> None:
+    def __init__(
+        self,
+        target: str,
+        started_by: str,
+        started_at: str,
+        wait: str,
+        *,
+        done: str = "was refreshed",
+        hint: str = "the cooldown between refreshes of one server), or look at `/inventory status`.",
+    ) -> None:
         super().__init__(
-            f"{target} was refreshed {started_at} by <@{started_by}>; not starting another one.",
-            f"Try again in {wait} (the cooldown between refreshes of one server), or look at `/inventory status`.",
+            f"{target} {done} {started_at} by <@{started_by}>; not starting another one.",
+            f"Try again in {wait} ({hint}",
         )
 
 
 class RequestRepeated(PkgwhenError):
     """The same request (same trigger, or same person and target within the cooldown) arrived again."""
 
-    def __init__(self, target: str, started_at: str) -> None:
+    def __init__(self, target: str, started_at: str, *, asked: str = "to refresh") -> None:
         super().__init__(
-            f"You already asked to refresh {target} {started_at}; that run is being followed in its own reply.",
+            f"You already asked {asked} {target} {started_at}; that run is being followed in its own reply.",
             "Nothing new was started.",
         )

@@ -13,18 +13,15 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.access import SlackGroupMembers, WritePolicy
 from bot.answers import find_server
 from bot.associations import InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
-from bot.audit import AuditEntry, Outcome, Refusal
+from bot.audit import AuditEntry, Outcome
 from bot.aws import error_code
 from bot.change_summary import render_change_summary, summarize
 from bot.errors import (
     InventoryNotSetUp,
     NotManaged,
     PkgwhenError,
-    RefreshCoolingDown,
-    RequestRepeated,
     ServerOffline,
     UsageError,
 )
@@ -34,7 +31,6 @@ from bot.render_inventory import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
     RefreshContext,
-    duration,
     parse_confirmation_value,
     render_association_confirmation,
     render_cancelled,
@@ -45,6 +41,7 @@ from bot.render_inventory import (
 from bot.servers import ManagedServer
 from bot.services import Services
 from handlers.errors import Reply, answering
+from handlers.write_access import Asker, authorize, claim
 
 log = logging.getLogger("pkgwhen.inventory")
 
@@ -108,11 +105,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     parsed = _parsed(str(command.get("text", "")))
     if isinstance(parsed, UsageError) or parsed.verb == "help":
         return  # already answered when acknowledged
-    who = _Asker(
-        str(command.get("user_id", "")),
-        str(command.get("channel_id", "")),
-        str(command.get("trigger_id", "")),
-    )
+    who = Asker.from_command(command)
     if parsed.verb == "status":
         with answering(respond, services.answer_slots) as reply:
             reply.send(status_answer(services, parsed.server))
@@ -120,7 +113,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     # Not in an answer slot: following a run mostly waits, for up to the refresh time limits.
     with answering(respond) as reply:
         action = ASSOCIATION_ACTION if parsed.whole_association else REFRESH_ACTION
-        _authorize(services, client, who, action, parsed.server)
+        authorize(services, client, who, action, parsed.server)
         server = find_server(services, parsed.server)
         _, association = _preflight(services, server)
         if parsed.whole_association:
@@ -136,8 +129,14 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
             )
             reply.send(render_association_confirmation(server.label, server.node_id, association, targets))
             return
-        entry = _claim(
-            services, who, REFRESH_ACTION, target=server.node_id, label=server.label, association=association
+        entry = claim(
+            services,
+            who,
+            REFRESH_ACTION,
+            target=server.node_id,
+            label=server.label,
+            cooldown=services.settings.refresh_cooldown,
+            association_id=association.association_id,
         )
         _run(
             services,
@@ -149,15 +148,6 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
             how="this server only",
             who=who,
         )
-
-
-@dataclass(frozen=True)
-class _Asker:
-    """The signed request's IDs: the only things decisions are made on."""
-
-    user_id: str
-    channel_id: str
-    trigger_id: str
 
 
 def status_answer(services: Services, wanted: str) -> Message:
@@ -173,22 +163,6 @@ def status_answer(services: Services, wanted: str) -> Message:
         now=services.clock(),
         stale_after=services.settings.stale_after,
     )
-
-
-def _authorize(services: Services, client: WebClient, who: _Asker, action: str, target: str) -> None:
-    policy = WritePolicy.from_settings(services.settings)
-    try:
-        policy.authorize(action, who.user_id, who.channel_id, SlackGroupMembers(client))
-    except PkgwhenError:
-        services.audit.record(
-            action=action,
-            user_id=who.user_id,
-            channel_id=who.channel_id,
-            target=target,
-            trigger_id=who.trigger_id,
-            outcome=Outcome.DENIED,
-        )
-        raise
 
 
 def _preflight(services: Services, server: ManagedServer) -> tuple[NodeStatus, InventoryAssociation]:
@@ -209,32 +183,6 @@ def _association_target(association: InventoryAssociation) -> str:
     return f"association/{association.association_id}"
 
 
-def _claim(
-    services: Services,
-    who: _Asker,
-    action: str,
-    *,
-    target: str,
-    label: str,
-    association: InventoryAssociation,
-) -> AuditEntry:
-    claimed = services.audit.claim(
-        action=action,
-        user_id=who.user_id,
-        channel_id=who.channel_id,
-        target=target,
-        association_id=association.association_id,
-        trigger_id=who.trigger_id,
-        cooldown=services.settings.refresh_cooldown,
-    )
-    if isinstance(claimed, Refusal):
-        previous = claimed.previous
-        if claimed.repeated:
-            raise RequestRepeated(label, slack_date(previous.at))
-        raise RefreshCoolingDown(label, previous.user_id, slack_date(previous.at), duration(claimed.wait))
-    return claimed
-
-
 def _run(
     services: Services,
     reply: Reply,
@@ -244,7 +192,7 @@ def _run(
     *,
     write: Callable[[], WriteResult],
     how: str,
-    who: _Asker,
+    who: Asker,
     whole_association: bool = False,
 ) -> None:
     """Start the run (one attempt), follow it to the end, show what changed; the audit entry follows along."""
@@ -332,14 +280,10 @@ def acknowledge_click(ack: Ack) -> None:
 
 def run_association(respond: Respond, body: dict[str, Any], services: Services, client: WebClient) -> None:
     """The confirmation was clicked: check everything again with the click's own IDs, then run."""
-    who = _Asker(
-        str(body.get("user", {}).get("id", "")),
-        str(body.get("channel", {}).get("id") or body.get("container", {}).get("channel_id", "")),
-        str(body.get("trigger_id", "")),
-    )
+    who = Asker.from_click(body)
     with answering(respond, replaces_original=True) as reply:
         node_id, association_id = parse_confirmation_value(str(body["actions"][0].get("value", "")))
-        _authorize(services, client, who, ASSOCIATION_ACTION, node_id)
+        authorize(services, client, who, ASSOCIATION_ACTION, node_id)
         server = find_server(services, node_id)
         _, association = _preflight(services, server)
         if association.association_id != association_id:
@@ -348,13 +292,14 @@ def run_association(respond: Respond, body: dict[str, Any], services: Services, 
                 f"Run `/inventory refresh {node_id} --association` again.",
             )
         targets = services.associations.target_count(association_id)
-        entry = _claim(
+        entry = claim(
             services,
             who,
             ASSOCIATION_ACTION,
             target=_association_target(association),
             label=server.label,
-            association=association,
+            cooldown=services.settings.refresh_cooldown,
+            association_id=association.association_id,
         )
         _run(
             services,
