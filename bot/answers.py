@@ -10,11 +10,13 @@ from collections.abc import Callable
 from bot.errors import PackageNeverSeen, PkgwhenError
 from bot.inventory import InventoryKind, InventorySnapshot
 from bot.messages import Message
+from bot.plaintext import mrkdwn_to_text
 from bot.query import Mode, PackageQuery
-from bot.render import Asked, render_point_in_time, render_timeline
+from bot.render import Asked, change_line, render_point_in_time, render_timeline
 from bot.servers import ManagedServer, resolve_server
 from bot.services import Services
-from bot.timeline import build_timeline, close_names, state_at
+from bot.timeline import VersionChange, build_timeline, close_names, state_at
+from bot.who_changed import Lookup, check_package_name
 
 Report = Callable[[str], None]
 
@@ -37,14 +39,35 @@ def read_snapshots(services: Services, server: ManagedServer, report: Report | N
     return services.snapshots.parse(read.items)
 
 
+def _askable(server: ManagedServer, change: VersionChange) -> bool:
+    """Whether "Who changed it?" can be asked: a Linux package on a server SSM still manages."""
+    return server.managed and (server.platform_type or "Linux") == "Linux" and change.inventory is InventoryKind.APPLICATION
+
+
+def _lookup(server: ManagedServer, change: VersionChange) -> Lookup:
+    told = change_line(change, with_name=False).split("\n", 1)[0]
+    return Lookup(server, change.package, change.window.after, change.window.before, change=mrkdwn_to_text(told))
+
+
+def latest_change(services: Services, query: PackageQuery) -> Lookup:
+    """`/pkgwhen SERVER PACKAGE why`: the package's newest recorded change, to ask the server about."""
+    check_package_name(query.package)
+    server = find_server(services, query.server)
+    timeline = build_timeline(read_snapshots(services, server), query.package)
+    if not timeline.changes:
+        raise PackageNeverSeen(query.package, server.label, "its Config history", close_names([], query.package))
+    change = timeline.changes[-1]
+    if not _askable(server, change):
+        raise PkgwhenError(
+            f"pkgwhen can ask only Linux servers SSM manages about their package manager; {server.label} is not one.",
+            f"`/pkgwhen {query.server} {query.package}` shows what Config recorded.",
+        )
+    return _lookup(server, change)
+
+
 def answer_query(
     services: Services, query: PackageQuery, *, report: Report | None = None, page: int = 1, shared_by: str | None = None
 ) -> Message:
-    if query.mode is Mode.WHY:
-        raise PkgwhenError(
-            "Who changed a package (its package-manager history) is not available in this version of pkgwhen.",
-            f"`/pkgwhen {query.server} {query.package}` shows when it changed and from which version to which.",
-        )
     server = find_server(services, query.server)
     snapshots = read_snapshots(services, server, report)
     timeline = build_timeline(snapshots, query.package)
@@ -93,6 +116,7 @@ def answer_query(
         timeline,
         asked,
         managed=server.managed,
+        who_changed=(lambda change: _lookup(server, change).button_value() if _askable(server, change) else None),
         current=current.packages if current else None,
         captured_at=current.captured_at if current else None,
         now=services.clock(),

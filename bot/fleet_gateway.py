@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -67,30 +67,38 @@ class FleetGateway:
     def _list_servers(self) -> list[ManagedServer]:
         found: dict[str, ManagedServer] = {}
         with calling("ssm:DescribeInstanceInformation"):
-            for page in paged(self._ssm.describe_instance_information, "NextToken", "NextToken", MaxResults=50):
+            for page in paged(
+                self._ssm.describe_instance_information, "NextToken", "NextToken", MaxResults=50
+            ):
                 for info in page.get("InstanceInformationList", []):
                     node_id = info["InstanceId"]
                     found[node_id] = ManagedServer(
                         node_id=node_id,
                         computer_name=info.get("ComputerName"),
-                        platform=" ".join(p for p in (info.get("PlatformName"), info.get("PlatformVersion")) if p) or None,
+                        platform=" ".join(
+                            p for p in (info.get("PlatformName"), info.get("PlatformVersion")) if p
+                        )
+                        or None,
                         ping_status=info.get("PingStatus"),
                         agent_version=info.get("AgentVersion"),
                         last_ping=info.get("LastPingDateTime"),
+                        launched_at=info.get("RegistrationDate"),
+                        platform_type=info.get("PlatformType"),
                     )
-        tags = self._name_tags([i for i in found if i.startswith("i-")])
-        for node_id, name in tags.items():
-            server = found[node_id]
-            found[node_id] = ManagedServer(**{**server.__dict__, "name_tag": name})
+        for node_id, (name, launched) in self._instances([i for i in found if i.startswith("i-")]).items():
+            found[node_id] = replace(
+                found[node_id], name_tag=name, launched_at=launched or found[node_id].launched_at
+            )
         # Servers no longer managed (or stopped) still have history in Config.
         for node_id in self._recorded_ids():
             found.setdefault(node_id, ManagedServer(node_id=node_id, managed=False))
         return list(found.values())
 
-    def _name_tags(self, instance_ids: list[str]) -> dict[str, str]:
+    def _instances(self, instance_ids: list[str]) -> dict[str, tuple[str | None, datetime | None]]:
+        """Name tag and launch time of each EC2 instance."""
         if not instance_ids:
             return {}
-        names: dict[str, str] = {}
+        found: dict[str, tuple[str | None, datetime | None]] = {}
         try:
             with calling("ec2:DescribeInstances"):
                 for start in range(0, len(instance_ids), 200):
@@ -104,13 +112,23 @@ class FleetGateway:
                     for page in pages:
                         for reservation in page.get("Reservations", []):
                             for instance in reservation.get("Instances", []):
-                                for tag in instance.get("Tags", []):
-                                    if tag.get("Key") == "Name" and tag.get("Value"):
-                                        names[instance["InstanceId"]] = tag["Value"]
+                                name = next(
+                                    (
+                                        t["Value"]
+                                        for t in instance.get("Tags", [])
+                                        if t.get("Key") == "Name" and t.get("Value")
+                                    ),
+                                    None,
+                                )
+                                found[instance["InstanceId"]] = (name, instance.get("LaunchTime"))
         except Exception as error:
             # Name tags are a convenience: without them, IDs and computer names still work.
-            log.warning("no Name tags (%s: %s); servers can still be named by ID or computer name", type(error).__name__, error)
-        return names
+            log.warning(
+                "no Name tags (%s: %s); servers can still be named by ID or computer name",
+                type(error).__name__,
+                error,
+            )
+        return found
 
     def _recorded_ids(self) -> list[str]:
         ids: list[str] = []
@@ -124,7 +142,9 @@ class FleetGateway:
                     includeDeletedResources=True,
                 )
                 for page in pages:
-                    ids.extend(r["resourceId"] for r in page.get("resourceIdentifiers", []) if "resourceId" in r)
+                    ids.extend(
+                        r["resourceId"] for r in page.get("resourceIdentifiers", []) if "resourceId" in r
+                    )
         except (PkgwhenError, ClientError) as error:
             log.warning("could not list servers recorded by Config: %s", error)
         return ids
@@ -140,7 +160,9 @@ class FleetGateway:
             key = "HotFixId" if type_name == "AWS:WindowsUpdate" else "Name"
             entries: list[dict[str, Any]] = []
             for start in range(0, max(len(wanted), 1), 20):
-                filters: list[Any] = [{"Key": key, "Values": wanted[start : start + 20], "Type": "Equal"}] if wanted else []
+                filters: list[Any] = (
+                    [{"Key": key, "Values": wanted[start : start + 20], "Type": "Equal"}] if wanted else []
+                )
                 try:
                     with calling("ssm:ListInventoryEntries"):
                         for page in paged(
@@ -157,7 +179,11 @@ class FleetGateway:
                                 at = parse_time(page["CaptureTime"])
                                 captured = at if captured is None else max(captured, at)
                 except ClientError as error:
-                    if error_code(error) in {"InvalidInstanceId", "InvalidTypeNameException", "InvalidFilter"}:
+                    if error_code(error) in {
+                        "InvalidInstanceId",
+                        "InvalidTypeNameException",
+                        "InvalidFilter",
+                    }:
                         log.info("no current %s inventory for %s: %s", type_name, node_id, error_code(error))
                         break
                     raise

@@ -84,6 +84,7 @@ PKGWHEN_USAGE = "\n".join(
         "`/pkgwhen <server> <package>` — every version change, oldest first",
         "`/pkgwhen <server> <package> at <date>` — what was installed at that moment",
         "`/pkgwhen <server> <package> since <date> [until <date>]` — changes in a period",
+        "`/pkgwhen <server> <package> why` — who changed it and how, from the server's package manager",
         "*server*: a node ID (`i-0abc…`, `mi-…`), a unique prefix of one, a `Name` tag or a computer name",
         '*package*: a name (any case), a `"quoted name with spaces"`, or a glob such as `openssl*`, `kernel*`, `KB50*`',
         "*date*: `2020-07-01`, `2020-07-01 09:30`, `Jul 1 2020`, `3d`, `2w`, `yesterday` — "

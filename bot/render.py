@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from bot.messages import (
 from bot.timeline import ChangeKind, PackageTimeline, PointInTime, VersionChange
 
 SHARE_ACTION = "pkgwhen_share"
+WHO_CHANGED_ACTION = "pkgwhen_who_changed"
 PAGE_ACTION = "pkgwhen_page"
 # Lines of changes per page: each line is at most ~400 characters, and a page stays well under the
 # ~13,000 characters Slack accepts in all blocks of a message.
@@ -137,6 +138,13 @@ def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     return blocks
 
 
+def _with_button(line: str, value: str | None) -> dict[str, Any]:
+    block = section(line)
+    if value is not None:
+        block["accessory"] = ButtonElement(text="Who changed it?", action_id=WHO_CHANGED_ACTION, value=value).to_dict()
+    return block
+
+
 def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None) -> str:
     if not current:
         installed = "not installed"
@@ -182,20 +190,25 @@ def render_timeline(
     stale_after: timedelta,
     shared_by: str | None = None,
     managed: bool = True,
+    who_changed: Callable[[VersionChange], str | None] | None = None,
 ) -> Message:
-    """The answer to `/pkgwhen <server> <package>`: changes newest page first, then where it stands now."""
+    """The answer to `/pkgwhen <server> <package>`: changes newest page first, then where it stands now.
+
+    `who_changed` gives the value of a change's "Who changed it?" button (None: no button for it).
+    """
     changes = [
         c
         for c in timeline.changes
         if (asked.since is None or c.window.before >= asked.since) and (asked.until is None or (c.window.after or c.window.before) <= asked.until)
     ]
     several = len(timeline.matched_names) > 1
-    lines = [change_line(c, with_name=several or c.package.casefold() != asked.package.casefold()) for c in changes]
     # Oldest first within a page; page 1 holds the newest changes, "Older" goes back in time.
-    pages = max(1, -(-len(lines) // LINES_PER_PAGE))
+    pages = max(1, -(-len(changes) // LINES_PER_PAGE))
     page = min(max(asked.page, 1), pages)
-    end = len(lines) - (page - 1) * LINES_PER_PAGE
-    shown = lines[max(0, end - LINES_PER_PAGE) : end]
+    end = len(changes) - (page - 1) * LINES_PER_PAGE
+    on_page = changes[max(0, end - LINES_PER_PAGE) : end]
+    shown = [change_line(c, with_name=several or c.package.casefold() != asked.package.casefold()) for c in on_page]
+    buttons = [who_changed(c) if who_changed and not shared_by else None for c in on_page]
 
     matched = ", ".join(code(n) for n in timeline.matched_names[:8])
     if len(timeline.matched_names) > 8:
@@ -209,7 +222,10 @@ def render_timeline(
         )
         title += f" · {period}"
     blocks: list[dict[str, Any]] = [section(title)]
-    if shown:
+    if shown and any(buttons):
+        # One section per change, so each can carry its own button.
+        blocks += [_with_button(line, value) for line, value in zip(shown, buttons, strict=True)]
+    elif shown:
         blocks += _sections(shown)
     else:
         blocks.append(section("No change of it in this period." if (asked.since or asked.until) else "No recorded change."))

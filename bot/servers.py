@@ -22,6 +22,9 @@ class ManagedServer:
     agent_version: str | None = None
     last_ping: datetime | None = None
     managed: bool = True
+    # EC2 LaunchTime, or SSM's registration date for a hybrid node: when a first-boot update would run.
+    launched_at: datetime | None = None
+    platform_type: str | None = None
 
     @property
     def label(self) -> str:

@@ -13,6 +13,7 @@ from bot.aws import AwsClients
 from bot.fleet_gateway import FleetGateway
 from bot.history import ConfigHistory
 from bot.index import HistoryIndex
+from bot.run_command import RunCommandGateway
 from bot.settings import Settings
 from bot.snapshots import SnapshotCache
 
@@ -33,6 +34,7 @@ class Services:
     # --- /inventory (status, refresh): fields added here ---
     associations: AssociationGateway
     audit: AuditTrail
+    run_command: RunCommandGateway
     # --- change alerts: fields added here ---
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -60,6 +62,7 @@ class Services:
             # --- /inventory (status, refresh): construction added here ---
             associations=AssociationGateway(aws.ssm(), aws.ssm_writes()),
             audit=AuditTrail(settings.state_dir / "audit.sqlite3", clock=clock),
+            run_command=RunCommandGateway(aws.ssm(), aws.ssm_writes()),
             # --- change alerts: construction added here ---
         )
 

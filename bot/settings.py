@@ -59,6 +59,9 @@ class Settings:
     refresh_timeout: timedelta = timedelta(minutes=10)
     # How often a refresh's progress is read from AWS while it runs.
     refresh_poll_interval: timedelta = timedelta(seconds=5)
+    # "Who changed it?": how long to wait for the server's answer, and between two asks about one package.
+    why_timeout: timedelta = timedelta(minutes=2)
+    why_cooldown: timedelta = timedelta(minutes=2)
     # Change alerts: default channel (ID), routing rules file, grouping window, watchlist of notable packages.
     alert_channel: str = ""
     routes_file: Path | None = None
@@ -181,6 +184,8 @@ class Settings:
             refresh_cooldown=duration("PKGWHEN_REFRESH_COOLDOWN", timedelta(minutes=10)),
             refresh_timeout=duration("PKGWHEN_REFRESH_TIMEOUT", timedelta(minutes=10)),
             refresh_poll_interval=duration("PKGWHEN_REFRESH_POLL_INTERVAL", timedelta(seconds=5)),
+            why_timeout=duration("PKGWHEN_WHY_TIMEOUT", timedelta(minutes=2)),
+            why_cooldown=duration("PKGWHEN_WHY_COOLDOWN", timedelta(minutes=2)),
             alert_channel=alert_channel,
             routes_file=Path(routes) if routes else None,
             alert_window=duration("PKGWHEN_ALERT_WINDOW", timedelta(minutes=10)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import errors
+from handlers import errors, who_changed
 from handlers.commands import inventory, pkgwhen
 
 
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     errors.register(app)
     pkgwhen.register(app)
     inventory.register(app)
+    who_changed.register(app)

@@ -31,6 +31,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet
+from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
 from bot.sim.slack import Message as SlackMessage
 from bot.sim.slack import SlackStandIn
 from bot.web import SlackHttpServer
@@ -114,6 +115,8 @@ class SimWorkspace:
     # --- life cycle -----------------------------------------------------------------------------------
     def start(self) -> SimWorkspace:
         self.aws.start()
+        # pkgwhen's own SSM document, as the simulated servers run it.
+        self.aws.register_document(DOCUMENT_NAME, PackageHistoryRun())
         self.slack.start()
         for user_id, name, tz, offset in PEOPLE:
             self.slack.add_user(user_id, name, tz=tz, tz_offset=offset)
@@ -220,12 +223,17 @@ class SimWorkspace:
         channel: str = OPS_CHANNEL,
         wait: bool = True,
         timeout: float = 15.0,
+        near_text: str = "",
     ) -> Answer:
-        """Click the button `action_id` on a message the user sees; Slack sends a signed block_actions payload."""
+        """Click the button `action_id` on a message the user sees; Slack sends a signed block_actions payload.
+
+        `near_text` picks, among several such buttons, the first on a block whose text contains it.
+        """
         button = next(
             (
                 element
                 for block in shown.blocks
+                if near_text in str(block.get("text", {}).get("text", ""))
                 for element in ([block.get("accessory")] if block.get("accessory") else []) + list(block.get("elements", []))
                 if isinstance(element, dict) and element.get("action_id") == action_id
             ),

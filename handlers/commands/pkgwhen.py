@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.answers import answer_query
+from bot.answers import answer_query, latest_change
 from bot.errors import UsageError
 from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
 from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
@@ -19,6 +19,8 @@ from bot.render import PAGE_ACTION, SHARE_ACTION
 from bot.services import Services
 from handlers.errors import answering
 from handlers.people import user_zone
+from handlers.who_changed import ask_who_changed
+from handlers.write_access import Asker
 
 
 def _syntax_error(text: str, services: Services) -> UsageError | None:
@@ -50,6 +52,9 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
         zone, zone_name = user_zone(client, str(command.get("user_id", "")))
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
         reply.send(progress(f"Reading the history of {query.server}…"))
+        if query.mode is Mode.WHY:
+            ask_who_changed(services, client, reply, Asker.from_command(command), latest_change(services, query))
+            return
         reply.send(answer_query(services, query, report=lambda t: reply.send(progress(t))))
 
 
