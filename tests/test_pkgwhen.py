@@ -169,11 +169,6 @@ def test_long_timelines_page_with_buttons(workspace: SimWorkspace) -> None:
     assert "page 1 of" in newer.last.plain()
 
 
-def test_who_changed_it_is_said_to_be_unavailable(workspace: SimWorkspace) -> None:
-    text = ask(workspace, "i-0abc curl why")
-    assert "not available in this version" in text
-
-
 def test_server_known_only_to_config_still_answers_from_history(workspace: SimWorkspace) -> None:
     text = ask(workspace, f"{AL2_RETIRED} curl")
     assert "curl on" in text
