@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -190,6 +190,3 @@ class FleetGateway:
             packages.extend(parse_inventory_entries(type_name, entries))
         return CurrentInventory(node_id=node_id, captured_at=captured, packages=tuple(packages))
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

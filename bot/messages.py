@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    Block,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -63,11 +61,6 @@ def section(markdown: str) -> dict[str, Any]:
 
 def context(*markdown: str) -> dict[str, Any]:
     return ContextBlock(elements=[MarkdownTextObject(text=m) for m in markdown]).to_dict()
-
-
-def message(text: str, blocks: Sequence[Block | dict[str, Any]], *, progress: bool = False) -> Message:
-    as_dicts = tuple(b.to_dict() if isinstance(b, Block) else dict(b) for b in blocks)
-    return Message(text=text, blocks=as_dicts, progress=progress)
 
 
 def progress(text: str) -> Message:
