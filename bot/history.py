@@ -151,6 +151,29 @@ class ConfigHistory:
                 read_until=now,
             )
 
+    def items_before(self, node_id: str, later: datetime, *, limit: int = 2) -> tuple[list[dict[str, Any]], bool]:
+        """Up to `limit` items captured at or before `later`, newest first, and whether the history was read to its start.
+
+        As AWS's own rule sample reads an item at its capture time (`laterTime`, reverse order); pages span
+        seven days, so empty pages that carry a `nextToken` are followed, at most MAX_PAGES_PER_WINDOW.
+        Used by change alerts for one item and its predecessor without reading the whole history.
+        """
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_PAGES_PER_WINDOW):
+            page = self._call(
+                resourceId=node_id,
+                laterTime=later,
+                chronologicalOrder="Reverse",
+                limit=limit,
+                **({"nextToken": token} if token else {}),
+            )
+            items.extend(dict(i) for i in page.get("configurationItems", []))
+            token = page.get("nextToken")
+            if len(items) >= limit or not token:
+                return items[:limit], not token
+        return items, False
+
     def recorder_records_inventory(self) -> None:
         """Raise NotRecording unless a Config recorder records AWS::SSM::ManagedInstanceInventory."""
         with calling("config:DescribeConfigurationRecorders"):

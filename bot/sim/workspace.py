@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
@@ -35,6 +35,9 @@ from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
 from bot.sim.slack import Message as SlackMessage
 from bot.sim.slack import SlackStandIn
 from bot.web import SlackHttpServer
+
+if TYPE_CHECKING:
+    from bot.sim.alert_feed import AlertRig
 
 SIGNING_SECRET = "pkgwhen-sim-signing-secret"
 BOT_TOKEN = "xoxb-pkgwhen-sim"
@@ -99,6 +102,7 @@ class SimWorkspace:
         faults: Faults | None = None,
         state_dir: Path | None = None,
         settle_s: float = 0.25,
+        alerts: bool = False,
     ) -> None:
         self.fleet = fleet
         self.aws = AwsStandIn(fleet, faults)
@@ -111,6 +115,9 @@ class SimWorkspace:
         self.http: SlackHttpServer | None = None
         self.services: Services | None = None
         self.verifier = SignatureVerifier(SIGNING_SECRET)
+        # Change alerts (moto, the fleet's notification feed, the worker): off unless asked, they cost a second.
+        self._alerts_on = alerts
+        self.alerts: AlertRig | None = None
 
     # --- life cycle -----------------------------------------------------------------------------------
     def start(self) -> SimWorkspace:
@@ -150,10 +157,17 @@ class SimWorkspace:
         self.http = SlackHttpServer(self.app)
         self.http.start()
         # --- change alerts: moto (SNS, SQS, S3), the fleet's notification feed and the worker start here ---
+        if self._alerts_on:
+            from bot.sim.alert_feed import AlertRig
+
+            self.alerts = AlertRig.start(self.fleet, self.settings, self._set_env, aws=self.services.aws)
         return self
 
     def close(self) -> None:
         # --- change alerts: the worker, feed and moto stop here ---
+        if self.alerts is not None:
+            self.alerts.stop()
+            self.alerts = None
         if self.http is not None:
             self.http.stop()
         self.slack.stop()

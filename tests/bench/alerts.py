@@ -1,0 +1,229 @@
+"""Benchmark: a patch night through change alerts — moto SNS → SQS → the worker → a rate-limited Slack stand-in.
+
+Run: `.venv/bin/python -m tests.bench.alerts` (add `--quick` for 100 servers). 1,000 servers each update 30
+packages (four platform groups, each its own versions; a tenth update the SSM agent first, splitting the
+update into two items; a few also change a package of their own). Notifications go through moto's SNS
+topic into the SQS queue; some are delivered twice, the split ones newest first, a few oversized via S3.
+The Slack stand-in enforces about one message per second per channel; `db-*` servers are routed to
+their own channel. Everything (moto, the stand-ins, the worker) runs in this process: the peak memory
+figure covers all of it.
+
+The baseline is a worker that posts every notification as its own message: its Slack calls are
+counted from the same deliveries, and its shortest possible drain time follows from Slack's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.alert_worker import WorkerTuning, build_alert_worker
+from bot.settings import Settings
+from bot.sim.alert_feed import AlertFeed
+from bot.sim.aws import AwsStandIn
+from bot.sim.fleet import Fleet, SimNode
+from bot.sim.moto import MotoAws, shared_endpoint
+from bot.sim.slack import SlackStandIn
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+FIRST = NOW - timedelta(hours=6)
+TOKEN = "xoxb-bench"
+GROUPS = ("web", "api", "batch", "db")
+
+
+def rpm(name: str, version: str, release: str, at: datetime) -> dict[str, str]:
+    return {
+        "Name": name, "Version": version, "Release": release, "Architecture": "x86_64",
+        "InstalledTime": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "PackageId": f"{name}-{version}-{release}.src.rpm",
+    }
+
+
+def node_id(n: int) -> str:
+    return f"i-0{n:016x}"
+
+
+def build_fleet(servers: int, packages: int) -> Fleet:
+    fleet = Fleet()
+    for n in range(servers):
+        group = GROUPS[n % len(GROUPS)]
+        node = fleet.add(
+            SimNode(node_id(n), f"{group}-{n}.internal", "Linux", "Amazon Linux", "2", "3.3.40.0", f"10.1.{n // 250}.{n % 250}",
+                    FIRST - timedelta(days=1), name_tag=f"{group}-{n}")
+        )
+        for p in range(packages):
+            name = ("kernel", "openssl-libs", "glibc", "curl", "amazon-ssm-agent")[p] if p < 5 else f"pkg{p:03d}"
+            node.install(rpm(name, "1.0", "1.amzn2", FIRST - timedelta(days=30)))
+        fleet.capture(node.node_id, FIRST)
+    return fleet
+
+
+@dataclass(frozen=True)
+class Delivery:
+    node: SimNode
+    item: dict[str, Any]
+
+
+def patch_night(fleet: Fleet, updated: int, rng: random.Random) -> list[Delivery]:
+    """Apply the night's updates; return every Config item it recorded, in recording order."""
+    items: list[Delivery] = []
+    at = NOW - timedelta(hours=2)
+    for n, node in enumerate(fleet.nodes()):
+        group = n % len(GROUPS)
+        if n % 10 == 0:
+            # The agent updates itself first: one item for it, another for the rest (AWS-NOTES, the seed's case).
+            node.replace(rpm("amazon-ssm-agent", "3.3.987.0", "1.amzn2", at))
+            item = fleet.capture(node.node_id, at)
+            assert item is not None
+            items.append(Delivery(node, item))
+        for p in [0, 1, 2, 3, *range(5, 5 + updated - 4)]:
+            name = node.installed["AWS:Application"][p]["Name"]
+            node.replace(rpm(name, f"1.{group + 1}", "1.amzn2", at + timedelta(minutes=5)))
+        if n % 40 == 7:
+            node.replace(rpm(f"pkg{5 + updated:03d}", "9.9", "1.amzn2", at + timedelta(minutes=5)))
+        item = fleet.capture(node.node_id, at + timedelta(minutes=10 + rng.random()))
+        assert item is not None
+        items.append(Delivery(node, item))
+    return items
+
+
+def deliveries(items: list[Delivery], rng: random.Random, duplicate: float) -> list[Delivery]:
+    """The order the queue sees: split updates newest first, some notifications twice, the rest shuffled a bit."""
+    order = list(items)
+    for i in range(len(order) - 1):
+        if order[i].node is order[i + 1].node:
+            order[i], order[i + 1] = order[i + 1], order[i]
+    order += [d for d in items if rng.random() < duplicate]
+    rng.shuffle(order)
+    return order
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100 servers instead of 1,000")
+    parser.add_argument("--servers", type=int, default=None)
+    parser.add_argument("--packages", type=int, default=120, help="packages installed per server")
+    parser.add_argument("--updated", type=int, default=30, help="packages each server updates")
+    parser.add_argument("--duplicate", type=float, default=0.05, help="share of notifications delivered twice")
+    parser.add_argument("--oversized", type=float, default=0.02, help="share of notifications sent oversized")
+    parser.add_argument("--rate", type=float, default=1.0, help="Slack messages per second per channel")
+    args = parser.parse_args()
+    servers = args.servers or (100 if args.quick else 1000)
+    rng = random.Random(7)
+
+    setup_started = time.monotonic()
+    fleet = build_fleet(servers, args.packages)
+    moto = MotoAws(endpoint=shared_endpoint(), queue_visibility_s=120, max_receive_count=10).start()
+    assert moto.resources is not None
+    aws, slack = AwsStandIn(fleet), SlackStandIn(bot_token=TOKEN)
+    aws.start()
+    slack.start()
+    slack.add_channel("C0DB", "db-alerts")
+    slack.enforce_channel_rate(args.rate, burst=3)
+    oversized_ids = {node_id(n) for n in range(servers) if rng.random() < args.oversized}
+    feed = AlertFeed(fleet, moto, oversize=lambda node, item: node.node_id in oversized_ids)
+    items = patch_night(fleet, args.updated, rng)
+    order = deliveries(items, rng, args.duplicate)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        routes = Path(tmp) / "routes.toml"
+        routes.write_text('default_channel = "C0ALERTS"\n\n[[route]]\nchannel = "C0DB"\ntags = { Name = "db-*" }\n')
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": moto.url,
+                "AWS_ENDPOINT_URL_CONFIG_SERVICE": aws.url,
+                "AWS_ENDPOINT_URL_SSM": aws.url,
+                "AWS_ENDPOINT_URL_EC2": aws.url,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+            }
+        )
+        settings = Settings.from_env(
+            {
+                "SLACK_BOT_TOKEN": TOKEN,
+                "SLACK_API_URL": slack.api_url,
+                "PKGWHEN_QUEUE_URL": moto.queue_url,
+                "PKGWHEN_ALERT_CHANNEL": "C0ALERTS",
+                "PKGWHEN_ROUTES_FILE": str(routes),
+                "PKGWHEN_STATE_DIR": tmp,
+                "AWS_REGION": fleet.region,
+            },
+            require_slack=False,
+        )
+        worker = build_alert_worker(settings, tuning=WorkerTuning(wait_seconds=1, visibility_timeout=120))
+        published_started = time.monotonic()
+        for delivery in order:
+            feed.deliver(feed.notification(delivery.node, delivery.item), delivery.node)
+        publish_s = time.monotonic() - published_started
+        print(
+            f"{servers} servers, {args.updated} packages: {len(items)} Config items, {len(order)} notifications "
+            f"({len(order) - len(items)} duplicates, {len(oversized_ids)} servers oversized) via moto SNS → SQS "
+            f"in {publish_s:.1f} s; setup {published_started - setup_started:.1f} s; Slack {args.rate:g} msg/s/channel"
+        )
+
+        stop = threading.Event()
+        started = time.monotonic()
+        thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+        thread.start()
+        worker.wait_for(lambda w: w.totals.received > 0 and moto.visible() == 0, timeout=3600)
+        drain_s = time.monotonic() - started
+        stop.set()
+        thread.join()
+        rss = peak_rss_mib()
+
+        handled = worker.store.counts()
+        posted_items = set()
+        duplicates = 0
+        post_count = 0
+        for post in worker.store.open_posts(0):
+            post_count += 1
+            for key in post.items():
+                duplicates += key in posted_items
+                posted_items.add(key)
+        delivered = {(d.node.node_id, str(d.item["configurationStateId"])) for d in items}
+        lost = len(delivered - posted_items - _skipped(worker.store, delivered))
+        calls = slack.calls
+        by_channel = {c: sum(1 for m in slack.messages(c) if m.thread_ts is None) for c in ("C0ALERTS", "C0DB")}
+        replies = sum(1 for m in slack.messages() if m.thread_ts is not None)
+        ok_calls = [c for c in calls if c.status == 200]
+        naive_calls = len(items)  # one post per distinct item, had it deduplicated
+        db_items = sum(1 for d in items if (d.node.name_tag or "").startswith("db-"))
+        naive_min_s = max(db_items, len(items) - db_items) / args.rate
+        worker.store.close()
+
+    print(f"\ndrain time            {drain_s:9.1f} s   ({len(order) / drain_s:.1f} notifications/s)")
+    print(f"Slack calls           {len(calls):9d}     ({len(ok_calls)} ok: "
+          f"{sum(1 for c in ok_calls if c.method == 'chat.postMessage')} posts, "
+          f"{sum(1 for c in ok_calls if c.method == 'chat.update')} updates; {len(calls) - len(ok_calls)} answered 429)")
+    print(f"messages per channel  {json.dumps(by_channel)} top-level, {replies} thread replies; {post_count} alert posts")
+    print(f"items handled         {json.dumps(handled)}")
+    print(f"peak memory (process) {rss:9.0f} MiB (moto, stand-ins and worker together)")
+    print(f"lost / duplicated     {lost} / {duplicates}")
+    print(
+        f"\nbaseline (one message per notification, deduplicated): {naive_calls} posts, at least {naive_min_s:.0f} s at "
+        f"{args.rate:g}/s/channel. pkgwhen: {len(ok_calls) / naive_calls:.3f} x the calls, "
+        f"{drain_s / naive_min_s:.3f} x the time."
+    )
+    if lost or duplicates:
+        raise SystemExit("FAILED: alerts were lost or duplicated")
+
+
+def _skipped(store: Any, delivered: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {key for key in delivered if (h := store.handled(*key)) is not None and h.outcome != "posted"}
+
+
+if __name__ == "__main__":
+    main()
