@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 from bot import logs
+from bot.alert_worker import alert_companion
 from bot.app import build_app, slack_client
 from bot.services import Services
 from bot.settings import Settings
@@ -19,9 +20,10 @@ from bot.web import SlackHttpServer
 
 log = logging.getLogger("pkgwhen.serve")
 
-# Workers that run alongside the bot (the alert worker) plug in here: start() then stop() on shutdown.
+# Workers that run alongside the bot: each starts from the services and returns its stopper (or None when
+# it has nothing to do, as the alert worker without a queue).
 Companion = Callable[[Services, threading.Event], Callable[[], None] | None]
-companions: list[Companion] = []
+companions: list[Companion] = [alert_companion]
 
 
 def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], None] | None = None) -> int:

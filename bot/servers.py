@@ -27,10 +27,14 @@ class ManagedServer:
     platform_type: str | None = None
 
     @property
+    def name(self) -> str:
+        """What people call it: the Name tag, else the short computer name, else the ID."""
+        return self.name_tag or (self.computer_name.split(".")[0] if self.computer_name else None) or self.node_id
+
+    @property
     def label(self) -> str:
         """How the server is named in answers: `web-1 (i-0abc…)` or just the ID."""
-        name = self.name_tag or (self.computer_name.split(".")[0] if self.computer_name else None)
-        return f"{name} ({self.node_id})" if name else self.node_id
+        return f"{self.name} ({self.node_id})" if self.name != self.node_id else self.node_id
 
 
 def _short_host(name: str) -> str:

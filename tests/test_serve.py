@@ -185,3 +185,33 @@ def test_logs_hold_no_token_secret_or_response_url(workspace: SimWorkspace) -> N
     for line in text.splitlines():
         entry = json.loads(line)
         assert {"time", "level", "logger", "request_id", "message"} <= entry.keys()
+
+
+def test_with_a_queue_serve_runs_the_alert_worker(outside: tuple[SlackStandIn, dict[str, str]], moto_url: str) -> None:
+    import boto3
+
+    from bot.sim.default_fleet import AL2_WEB
+    from bot.sim.notifications import change_notification, sns_body
+
+    slack, env = outside
+    sqs = boto3.client(
+        "sqs", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    queue_url = sqs.create_queue(QueueName=f"serve-alerts-{time.time_ns()}")["QueueUrl"]
+    node = build_default_fleet().node(AL2_WEB)
+    assert node is not None
+    item, previous = node.items[-1], node.items[-2]
+    notification = change_notification(item, previous, created=item["configurationItemCaptureTime"])
+    sqs.send_message(QueueUrl=queue_url, MessageBody=sns_body(notification, "arn:aws:sns:us-east-1:123456789012:config", message_id="m-1"))
+    process = _start({**env, "PKGWHEN_QUEUE_URL": queue_url, "PKGWHEN_ALERT_CHANNEL": "C0ALERTS"})
+    seen: list[str] = []
+    try:
+        _wait_for_line(process, "HTTP mode", seen)
+        assert "ok   Queue: alerts are read from" in "".join(seen)
+        assert slack.wait_for(lambda s: bool([m for m in s.messages("C0ALERTS") if not m.ephemeral]), timeout=60)
+        assert AL2_WEB in slack.messages("C0ALERTS")[0].text + str(slack.messages("C0ALERTS")[0].blocks)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -251,7 +251,7 @@ def _run(
         render_refresh_result(
             final,
             about,
-            summary=_summary(services, observer, final, server.label),
+            summary=_summary(services, observer, final, server.name),
             previous_capture=previous_capture,
             association_run=whole,
         )
