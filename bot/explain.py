@@ -21,6 +21,7 @@ from bot.change_summary import has_thread_detail, render_change_detail, render_c
 from bot.errors import PkgwhenError
 from bot.inventory import InventorySnapshot, MalformedItem, parse_configuration_item
 from bot.plaintext import blocks_to_text
+from bot.pm_history import parse_history_output, read_transaction
 from bot.settings import Settings, SettingsError
 
 
@@ -38,7 +39,7 @@ def history_snapshots(paths: Sequence[Path], node_id: str) -> list[InventorySnap
             raise ExplainError(f"{path}: not a history export ({exc})") from exc
         items = data.get("configurationItems") if isinstance(data, dict) else data
         if not isinstance(items, list):
-            raise ExplainError(f"{path}: expected {{\"configurationItems\": [...]}} as the AWS CLI prints it")
+            raise ExplainError(f'{path}: expected {{"configurationItems": [...]}} as the AWS CLI prints it')
         for raw in items:
             try:
                 snapshot = parse_configuration_item(raw)
@@ -55,11 +56,16 @@ def explain(body: str, history: Sequence[Path], settings: Settings, out: TextIO)
         change = parse_notification(body)
     except NotAConfigMessage as exc:
         print(f"The worker would fail on this message: {exc}.", file=out)
-        print("It stays on the queue and, after the redrive policy's receive count, moves to the DLQ.", file=out)
+        print(
+            "It stays on the queue and, after the redrive policy's receive count, moves to the DLQ.", file=out
+        )
         return 1
     if isinstance(change, Skip):
         print(f"The worker would skip this message ({change.delivery.value}): {change.detail}.", file=out)
-        print("Only changes of AWS::SSM::ManagedInstanceInventory are alerted on; the message is deleted.", file=out)
+        print(
+            "Only changes of AWS::SSM::ManagedInstanceInventory are alerted on; the message is deleted.",
+            file=out,
+        )
         return 0
     print(
         f"{change.message_type} via {change.delivery.value}: server {change.node_id}, item {change.state_id}, "
@@ -74,17 +80,36 @@ def explain(body: str, history: Sequence[Path], settings: Settings, out: TextIO)
     if previous is None:
         print("No earlier item of this server: everything is reported as present at first record.", file=out)
     else:
-        print(f"Compared with the item captured {previous.captured_at:%Y-%m-%d %H:%M:%S} UTC ({previous.state_id}).", file=out)
+        print(
+            f"Compared with the item captured {previous.captured_at:%Y-%m-%d %H:%M:%S} UTC ({previous.state_id}).",
+            file=out,
+        )
     routes = _routes(settings)
-    label = current.platform.computer_name.split(".")[0] if current.platform and current.platform.computer_name else change.node_id
+    label = (
+        current.platform.computer_name.split(".")[0]
+        if current.platform and current.platform.computer_name
+        else change.node_id
+    )
     decision = decide(
-        change, current, previous, routes=routes, watchlist=settings.watchlist, post_noise=settings.post_noise, tags={}, label=label
+        change,
+        current,
+        previous,
+        routes=routes,
+        watchlist=settings.watchlist,
+        post_noise=settings.post_noise,
+        tags={},
+        label=label,
     )
     if decision.skip is not None and decision.channel is None and not decision.summary.changes:
         print(f"Nothing would be posted: {decision.skip}.", file=out)
         return 0
     where = decision.channel or "(no channel: set PKGWHEN_ALERT_CHANNEL or a routing rule)"
-    print(f"Would post to {where}" + (" (EC2 tags not read here; tag rules may route it elsewhere)" if routes.routes else "") + ":", file=out)
+    print(
+        f"Would post to {where}"
+        + (" (EC2 tags not read here; tag rules may route it elsewhere)" if routes.routes else "")
+        + ":",
+        file=out,
+    )
     message = render_change_summary(decision.summary, label)
     _print_message(blocks_to_text(message.text, message.blocks), out)
     if has_thread_detail(decision.summary):
@@ -143,5 +168,35 @@ def explain_command(path: Path, history: Sequence[Path]) -> int:
     except OSError as exc:
         print(f"pkgwhen: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
+    if PACKAGE_HISTORY_MARKER in body:
+        return explain_package_history(body, sys.stdout)
     settings = Settings.from_env(require_slack=False)
     return explain(body, history, settings, sys.stdout)
+
+
+PACKAGE_HISTORY_MARKER = "=== pkgwhen: "
+
+
+def explain_package_history(output: str, out: TextIO) -> int:
+    """A saved output of pkgwhen's package-history document: the transactions it holds, each read."""
+    report = parse_history_output(output)
+    print(f"package: {report.package or 'unknown'}; sources: {', '.join(report.sources) or 'none'}", file=out)
+    if report.truncated:
+        print("the output was cut (SSM keeps 24,000 characters): older transactions may be missing", file=out)
+    for note in report.notes:
+        print(f"note: {note}", file=out)
+    if not report.transactions:
+        print("no transaction found", file=out)
+        return 1
+    for transaction in report.transactions:
+        reading = read_transaction(transaction, package=report.package, report=report)
+        when = transaction.begin or transaction.end
+        print(
+            f"- {transaction.manager} {transaction.id or '?'} at {when.isoformat() if when else 'unknown time'}: "
+            f"{reading.text}",
+            file=out,
+        )
+        for change in transaction.changes:
+            versions = " -> ".join(v for v in (change.old_version, change.new_version) if v)
+            print(f"    {change.action} {change.name} {versions}".rstrip(), file=out)
+    return 0

@@ -94,3 +94,30 @@ def test_noise_is_explained_as_nothing_to_post(tmp_path: Path, node: SimNode, ca
     message, history = _files(tmp_path, raw_body(notification), node)
     assert main(["explain", str(message), "--history", str(history)]) == 0
     assert "Nothing would be posted: no package changed" in capsys.readouterr().out
+
+
+def test_explain_reads_a_saved_package_history_output(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from bot.sim.default_fleet import AL2_WEB, build_default_fleet
+    from bot.sim.pm_history_runner import PackageHistoryRun
+
+    node = build_default_fleet().node(AL2_WEB)
+    assert node is not None
+    code, stdout, _ = PackageHistoryRun()(node, {"packageName": ["libxml2"], "windowStart": ["2020-06-28T00:00"], "windowEnd": ["2020-06-30T00:00"]})
+    assert code == 0
+    saved = tmp_path / "history-output.txt"
+    saved.write_text(stdout)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "explain", str(saved)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "package: libxml2" in result.stdout
+    assert "first boot" in result.stdout
+    assert "libxml2 2.9.1-6.amzn2.4.1 -> 2.9.1-6.amzn2.5.1" in result.stdout
