@@ -51,10 +51,6 @@ class HistoryRead:
     read_from: datetime | None
     read_until: datetime
 
-    @property
-    def first_capture(self) -> datetime | None:
-        return self.items[0].captured_at if self.items else None
-
 
 def capture_time(item: dict[str, Any]) -> datetime:
     return parse_time(item["configurationItemCaptureTime"])

@@ -5,25 +5,33 @@ pkgwhen sends is exactly what a client library puts on the wire. It answers the 
 with the shapes Slack answers, rejects messages Slack would reject (Block Kit limits, SLACK-NOTES),
 records every call, shows each channel as a person would see it now (after updates and deletes), and
 injects the failures a real workspace produces: rate limits with `Retry-After`, outages, slow answers.
+It also plays Socket Mode: `apps.connections.open` hands out a `ws://` URL on the same server, where a
+small RFC 6455 WebSocket server greets with `hello`, sends envelopes and records the app's acks.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import copy
+import hashlib
 import json
 import logging
 import math
 import secrets
+import socket
+import struct
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -549,6 +557,107 @@ def _text_param(params: dict[str, Any], name: str, *, required: bool = False) ->
 def _response_url_id(response_url_id_or_url: str) -> str:
     return response_url_id_or_url.rstrip("/").rsplit("/", 1)[-1]
 
+# ---------------------------------------------------------------------------------------------
+# Socket Mode: a minimal RFC 6455 server, enough for slack_sdk's clients.
+
+_WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+_OP_CONTINUATION, _OP_TEXT, _OP_BINARY, _OP_CLOSE, _OP_PING, _OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
+# Slack asks the app to acknowledge within 3 seconds; these envelope types take a response payload.
+_PAYLOAD_ENVELOPES = frozenset({"slash_commands"})
+_PAYLOAD_INTERACTIONS = frozenset({"view_submission", "block_suggestion"})
+
+
+def websocket_accept(key: str) -> str:
+    """The `Sec-WebSocket-Accept` a server answers to `Sec-WebSocket-Key: key` (RFC 6455 section 4.2.2)."""
+    return base64.b64encode(hashlib.sha1((key + _WEBSOCKET_GUID).encode()).digest()).decode()
+
+
+class _ProtocolError(Exception):
+    """The client broke RFC 6455; the server closes with 1002."""
+
+
+def _frame(opcode: int, payload: bytes) -> bytes:
+    """A single unmasked frame: a server never masks (RFC 6455 section 5.1)."""
+    head = bytes([0x80 | opcode])
+    length = len(payload)
+    if length < 126:
+        return head + bytes([length]) + payload
+    if length < 1 << 16:
+        return head + bytes([126]) + struct.pack("!H", length) + payload
+    return head + bytes([127]) + struct.pack("!Q", length) + payload
+
+
+class _WebSocket:
+    """One upgraded connection: reads the client's masked frames, writes unmasked ones."""
+
+    def __init__(self, session_id: str, reader: BinaryIO, connection: socket.socket) -> None:
+        self.id = session_id
+        self._reader = reader
+        self._connection = connection
+        self._send_lock = threading.Lock()
+        self.closed = False
+
+    def _read_exactly(self, count: int) -> bytes:
+        data = self._reader.read(count) if count else b""
+        if len(data) < count:
+            raise ConnectionError("the client closed the connection")
+        return data
+
+    def read_message(self) -> tuple[int, bytes]:
+        """The next whole message (fragments joined) or control frame, as (opcode, payload)."""
+        message_opcode: int | None = None
+        parts: list[bytes] = []
+        while True:
+            first, second = self._read_exactly(2)
+            fin, opcode = bool(first & 0x80), first & 0x0F
+            if first & 0x70:
+                raise _ProtocolError("reserved bits set without an extension")
+            if not second & 0x80:
+                raise _ProtocolError("a client frame must be masked")
+            length = second & 0x7F
+            if length == 126:
+                (length,) = struct.unpack("!H", self._read_exactly(2))
+            elif length == 127:
+                (length,) = struct.unpack("!Q", self._read_exactly(8))
+            mask = self._read_exactly(4)
+            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read_exactly(length)))
+            if opcode >= _OP_CLOSE:
+                if not fin or length > 125:
+                    raise _ProtocolError("control frames are short and unfragmented")
+                return opcode, payload
+            if opcode == _OP_CONTINUATION:
+                if message_opcode is None:
+                    raise _ProtocolError("continuation without a message")
+            elif message_opcode is not None:
+                raise _ProtocolError("a new message inside a fragmented one")
+            else:
+                message_opcode = opcode
+            parts.append(payload)
+            if fin:
+                return message_opcode, b"".join(parts)
+
+    def send(self, opcode: int, payload: bytes) -> None:
+        with self._send_lock:
+            if self.closed:
+                raise ConnectionError("the socket is closed")
+            self._connection.sendall(_frame(opcode, payload))
+
+    def send_json(self, message: dict[str, Any]) -> None:
+        self.send(_OP_TEXT, json.dumps(message).encode())
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Send a close frame (if the connection still takes one) and end the TCP connection."""
+        with self._send_lock:
+            if self.closed:
+                return
+            self.closed = True
+            # The client may already be gone; then there is nobody left to tell.
+            with contextlib.suppress(OSError):
+                self._connection.sendall(_frame(_OP_CLOSE, struct.pack("!H", code) + reason.encode()))
+            with contextlib.suppress(OSError):
+                self._connection.shutdown(socket.SHUT_RDWR)
+
+
 
 class SlackStandIn:
     """A Slack workspace on 127.0.0.1: Web API under `api_url`, response URLs from `new_response_url`."""
@@ -557,12 +666,18 @@ class SlackStandIn:
         self,
         *,
         bot_token: str = "xoxb-test",
+        app_token: str = "xapp-1-test",
         team_id: str = "T0PKGWHEN",
         bot_user_id: str = "U0BOT",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """`clock` (epoch seconds) stamps message ts and ages response URLs; tests may pass their own."""
+        """`clock` (epoch seconds) stamps message ts and ages response URLs; tests may pass their own.
+
+        `app_token` is the app-level token (`xapp-…`) that `apps.connections.open` accepts for Socket Mode.
+        """
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.app_id = "A0PKGWHEN"
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = "B" + bot_user_id[1:]
@@ -583,6 +698,10 @@ class SlackStandIn:
         self._buckets: dict[str, _Bucket] = {}
         self._last_ts_us = 0
         self._views = 0
+        self._socket_tickets: set[str] = set()  # issued by apps.connections.open, each good for one connect
+        self._sockets: list[_WebSocket] = []  # connected and greeted, oldest first
+        self._envelopes: list[str] = []
+        self._acks: dict[str, dict[str, Any] | None] = {}
         self._users[bot_user_id] = _User(bot_user_id, "pkgwhen", "UTC", "Coordinated Universal Time", 0, True)
         self.add_channel("C0OPS", "ops")
         self.add_channel("C0ALERTS", "pkg-alerts")
@@ -608,6 +727,10 @@ class SlackStandIn:
         if server is None or thread is None:
             return
         self._stopping.set()  # wakes requests held by set_delay so they don't outlive the server
+        with self._cond:
+            sockets = list(self._sockets)
+        for websocket in sockets:
+            websocket.close(1001, "server stopping")
         server.shutdown()
         server.server_close()
         thread.join()
@@ -729,6 +852,42 @@ class SlackStandIn:
                 self._cond.wait(remaining)
             return True
 
+    # -- Socket Mode ---------------------------------------------------------------------------
+
+    def socket_connected(self, timeout: float = 5.0) -> bool:
+        """Block until an app holds an open Socket Mode connection (greeted with `hello`)."""
+        return self.wait_for(lambda s: bool(s._sockets), timeout)
+
+    def send_envelope(self, type: str, payload: dict[str, Any]) -> str:
+        """Send an envelope (`slash_commands`, `interactive`, `events_api`) over the newest connection.
+
+        Returns its `envelope_id`; the app's answer shows in `socket_acks()`.
+        """
+        envelope_id = str(uuid.uuid4())
+        accepts = type in _PAYLOAD_ENVELOPES or (
+            type == "interactive" and payload.get("type") in _PAYLOAD_INTERACTIONS
+        )
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": type,
+            "accepts_response_payload": accepts,
+        }
+        if type == "events_api":
+            envelope.update(retry_attempt=0, retry_reason="")
+        with self._cond:
+            if not self._sockets:
+                raise RuntimeError("no app is connected over Socket Mode")
+            websocket = self._sockets[-1]
+            self._envelopes.append(envelope_id)
+        websocket.send_json(envelope)
+        return envelope_id
+
+    def socket_acks(self) -> dict[str, dict[str, Any] | None]:
+        """What the app answered per envelope sent: its `payload`, or None for a bare ack."""
+        with self._cond:
+            return copy.deepcopy(self._acks)
+
     # -- fault injection -----------------------------------------------------------------------
 
     def fail_next(
@@ -798,8 +957,11 @@ class SlackStandIn:
         try:
             if not token:
                 raise _SlackError("not_authed")
-            if token != self.bot_token:
-                raise _SlackError("invalid_auth")
+            # Socket Mode takes the app-level token; every other method refuses it, and vice versa.
+            wanted = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != wanted:
+                other = self.bot_token if wanted == self.app_token else self.app_token
+                raise _SlackError("not_allowed_token_type" if token == other else "invalid_auth")
             for name in _JSON_FIELDS:
                 if isinstance(params.get(name), _Malformed):
                     raise _SlackError(f"invalid_{name}_format" if name != "view" else "invalid_arguments")
@@ -882,6 +1044,7 @@ class SlackStandIn:
     def _api_methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         return {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -964,6 +1127,58 @@ class SlackStandIn:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        ticket = secrets.token_hex(16)
+        self._socket_tickets.add(ticket)
+        host, port = self.base_url.removeprefix("http://").split(":")
+        return {"url": f"ws://{host}:{port}/socket/{ticket}"}
+
+    def _socket_open(self, ticket: str) -> bool:
+        """Spend a ticket from apps.connections.open: Slack's URLs are good for one connection."""
+        with self._cond:
+            if ticket not in self._socket_tickets:
+                return False
+            self._socket_tickets.discard(ticket)
+            return True
+
+    def _socket_greeted(self, websocket: _WebSocket) -> None:
+        with self._cond:
+            self._sockets.append(websocket)
+            count = len(self._sockets)
+        websocket.send_json(
+            {
+                "type": "hello",
+                "num_connections": count,
+                "debug_info": {"host": "applink-standin", "approximate_connection_time": 18060},
+                "connection_info": {"app_id": self.app_id},
+            }
+        )
+        with self._cond:
+            self._cond.notify_all()
+
+    def _socket_message(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except json.JSONDecodeError:
+            logger.debug("socket message is not JSON: %.200s", text)
+            return
+        if not isinstance(message, dict):
+            return
+        envelope_id = message.get("envelope_id")
+        with self._cond:
+            if envelope_id in self._envelopes and envelope_id not in self._acks:
+                payload = message.get("payload")
+                self._acks[cast(str, envelope_id)] = (
+                    cast(dict[str, Any], payload) if isinstance(payload, dict) else None
+                )
+                self._cond.notify_all()
+
+    def _socket_closed(self, websocket: _WebSocket) -> None:
+        with self._cond:
+            if websocket in self._sockets:
+                self._sockets.remove(websocket)
+            self._cond.notify_all()
 
     def _consume_rate(self, channel: str) -> None:
         if self._channel_rate is None:
@@ -1145,7 +1360,10 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
-        self._serve()
+        if urlsplit(self.path).path.startswith("/socket/"):
+            self._serve_socket()
+        else:
+            self._serve()
 
     def do_POST(self) -> None:
         self._serve()
@@ -1164,6 +1382,60 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(standin._serve_response_url(_response_url_id(url.path), self._response_body(raw), at))
         else:
             self._send(_json_answer(404, {"ok": False, "error": "not_found"}, error="not_found"))
+
+    def _serve_socket(self) -> None:
+        """Upgrade to a WebSocket (RFC 6455 section 4.2), greet with `hello`, then read until closed."""
+        self.close_connection = True  # after the upgrade the connection is no longer HTTP
+        standin = self.server.standin
+        key = self.headers.get("Sec-WebSocket-Key") or ""
+        upgrade = (self.headers.get("Upgrade") or "").lower() == "websocket"
+        connection = "upgrade" in [t.strip() for t in (self.headers.get("Connection") or "").lower().split(",")]
+        try:
+            key_ok = len(base64.b64decode(key, validate=True)) == 16
+        except ValueError:
+            key_ok = False
+        if not (upgrade and connection and key_ok and self.headers.get("Sec-WebSocket-Version") == "13"):
+            self._send(_json_answer(400, {"ok": False, "error": "bad_handshake"}, error="bad_handshake"))
+            return
+        ticket = urlsplit(self.path).path.removeprefix("/socket/")
+        if not standin._socket_open(ticket):
+            self._send(_json_answer(401, {"ok": False, "error": "invalid_ticket"}, error="invalid_ticket"))
+            return
+        self.wfile.write(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\n"
+                "Upgrade: websocket\r\n"
+                "Connection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {websocket_accept(key)}\r\n\r\n"
+            ).encode()
+        )
+        # Frames are read from rfile: its buffer may already hold what the client sent after the handshake.
+        websocket = _WebSocket(ticket, cast(BinaryIO, self.rfile), self.connection)
+        standin._socket_greeted(websocket)
+        try:
+            self._socket_loop(websocket)
+        except _ProtocolError as error:
+            logger.debug("socket %s: %s", ticket, error)
+            websocket.close(1002, str(error))
+        except OSError:
+            logger.debug("socket %s: the client went away", ticket)
+        finally:
+            websocket.close()
+            standin._socket_closed(websocket)
+
+    def _socket_loop(self, websocket: _WebSocket) -> None:
+        while True:
+            opcode, payload = websocket.read_message()
+            if opcode == _OP_PING:
+                websocket.send(_OP_PONG, payload)
+            elif opcode == _OP_CLOSE:
+                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1000
+                websocket.close(code)
+                return
+            elif opcode == _OP_TEXT:
+                self.server.standin._socket_message(payload.decode("utf-8", errors="replace"))
+            elif opcode == _OP_BINARY:
+                raise _ProtocolError("Slack speaks text frames only")
 
     def _api_params(self, query: str, raw: bytes) -> tuple[dict[str, Any], str | None]:
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(query).items()}

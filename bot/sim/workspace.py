@@ -14,8 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -350,13 +349,3 @@ def _shown_from_ack(body: str) -> Shown | None:
         blocks=tuple(payload.get("blocks") or ()),
         in_channel=payload.get("response_type") == "in_channel",
     )
-
-
-@contextmanager
-def running(fleet: Fleet, **kwargs: Any) -> Iterator[SimWorkspace]:
-    workspace = SimWorkspace(fleet, **kwargs)
-    workspace.start()
-    try:
-        yield workspace
-    finally:
-        workspace.close()
