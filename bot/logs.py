@@ -69,7 +69,8 @@ class PlainLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if not hasattr(record, "request_id"):
             record.request_id = request_id.get()
-        return super().format(record)
+        # One event, one line: a message or traceback with line breaks keeps them escaped.
+        return super().format(record).replace("\n", "\\n")
 
 
 def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:

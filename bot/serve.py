@@ -10,6 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
+from slack_sdk.errors import SlackApiError
+
 from bot import logs
 from bot.alert_worker import alert_companion
 from bot.app import build_app, slack_client
@@ -57,7 +59,22 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         socket = SocketModeHandler(app, settings.slack_app_token)
-        socket.connect()  # type: ignore[no-untyped-call]
+        failure = None
+        try:
+            socket.connect()  # type: ignore[no-untyped-call]
+            if not socket.client.is_connected():
+                failure = "the WebSocket to Slack did not open"
+        except SlackApiError as error:
+            failure = f"the app-level token was refused ({error.response.get('error', 'unknown')})"
+        if failure is not None:
+            say(
+                f"FAIL Slack Socket Mode: {failure}; set SLACK_APP_TOKEN to the app's xapp- token "
+                "(Basic Information → App-Level Tokens, scope connections:write)"
+            )
+            http.stop()
+            executor.shutdown(wait=False)
+            services.close()
+            return 1
         say(f"pkgwhen: Socket Mode connected; health on {http.url}/healthz")
     else:
         say(f"pkgwhen: HTTP mode, Slack requests to {http.events_url}; health on {http.url}/healthz")

@@ -215,3 +215,21 @@ def test_with_a_queue_serve_runs_the_alert_worker(outside: tuple[SlackStandIn, d
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_plain_logs_keep_one_event_on_one_line() -> None:
+    out = io.StringIO()
+    logs.configure("INFO", "plain", stream=out)
+    try:
+        log = logging.getLogger("pkgwhen.test")
+        log.error("first line\nsecond line")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("failed")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "first line\\nsecond line" in lines[0]
+    assert "Traceback" in lines[1] and "ValueError: boom" in lines[1]

@@ -557,6 +557,7 @@ def _text_param(params: dict[str, Any], name: str, *, required: bool = False) ->
 def _response_url_id(response_url_id_or_url: str) -> str:
     return response_url_id_or_url.rstrip("/").rsplit("/", 1)[-1]
 
+
 # ---------------------------------------------------------------------------------------------
 # Socket Mode: a minimal RFC 6455 server, enough for slack_sdk's clients.
 
@@ -590,8 +591,7 @@ def _frame(opcode: int, payload: bytes) -> bytes:
 class _WebSocket:
     """One upgraded connection: reads the client's masked frames, writes unmasked ones."""
 
-    def __init__(self, session_id: str, reader: BinaryIO, connection: socket.socket) -> None:
-        self.id = session_id
+    def __init__(self, reader: BinaryIO, connection: socket.socket) -> None:
         self._reader = reader
         self._connection = connection
         self._send_lock = threading.Lock()
@@ -656,7 +656,6 @@ class _WebSocket:
                 self._connection.sendall(_frame(_OP_CLOSE, struct.pack("!H", code) + reason.encode()))
             with contextlib.suppress(OSError):
                 self._connection.shutdown(socket.SHUT_RDWR)
-
 
 
 class SlackStandIn:
@@ -1389,7 +1388,9 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         key = self.headers.get("Sec-WebSocket-Key") or ""
         upgrade = (self.headers.get("Upgrade") or "").lower() == "websocket"
-        connection = "upgrade" in [t.strip() for t in (self.headers.get("Connection") or "").lower().split(",")]
+        connection = "upgrade" in [
+            t.strip() for t in (self.headers.get("Connection") or "").lower().split(",")
+        ]
         try:
             key_ok = len(base64.b64decode(key, validate=True)) == 16
         except ValueError:
@@ -1410,7 +1411,7 @@ class _Handler(BaseHTTPRequestHandler):
             ).encode()
         )
         # Frames are read from rfile: its buffer may already hold what the client sent after the handshake.
-        websocket = _WebSocket(ticket, cast(BinaryIO, self.rfile), self.connection)
+        websocket = _WebSocket(cast(BinaryIO, self.rfile), self.connection)
         standin._socket_greeted(websocket)
         try:
             self._socket_loop(websocket)
