@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from moto.server import ThreadedMotoServer
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -26,55 +23,41 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from bot import logs
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
+from bot.sim.moto import shared_endpoint
 from bot.sim.slack import SlackStandIn
 from bot.sim.workspace import SimWorkspace
+from tests.serving import served_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "serve-test-signing-secret"
 TOKEN = "xoxb-serve-test-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+def moto_url() -> str:
+    return shared_endpoint()
 
 
 @pytest.fixture
 def outside(moto_url: str, tmp_path: Path) -> Iterator[tuple[SlackStandIn, dict[str, str]]]:
     """Slack and AWS as a served bot sees them, and the environment that points it at them."""
     with AwsStandIn(build_default_fleet()) as aws, SlackStandIn(bot_token=TOKEN) as slack:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PKGWHEN_", "AWS_"))}
-        env = {
-            **clean,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.api_url,
-            "AWS_ENDPOINT_URL": moto_url,
-            "AWS_ENDPOINT_URL_CONFIG_SERVICE": aws.url,
-            "AWS_ENDPOINT_URL_SSM": aws.url,
-            "AWS_ENDPOINT_URL_EC2": aws.url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "PKGWHEN_STATE_DIR": str(tmp_path / "state"),
-            "PKGWHEN_PORT": str(_free_port()),
-        }
-        yield slack, env
+        yield (
+            slack,
+            served_environment(
+                moto_url, slack, aws, tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET
+            ),
+        )
 
 
 def _start(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -97,13 +80,19 @@ def _signed(url: str, body: str) -> tuple[int, str]:
     request = urllib.request.Request(
         url,
         data=body.encode(),
-        headers={"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+        headers={
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, response.read().decode()
 
 
-def test_http_mode_answers_a_signed_command_and_stops_cleanly(outside: tuple[SlackStandIn, dict[str, str]]) -> None:
+def test_http_mode_answers_a_signed_command_and_stops_cleanly(
+    outside: tuple[SlackStandIn, dict[str, str]],
+) -> None:
     slack, env = outside
     process = _start(env)
     seen: list[str] = []
@@ -116,8 +105,17 @@ def test_http_mode_answers_a_signed_command_and_stops_cleanly(outside: tuple[Sla
         with urllib.request.urlopen(base + "/readyz", timeout=5) as ready:
             assert ready.status == 200
         response_url = slack.new_response_url("C0OPS", "U0ALICE")
-        body = urlencode({"command": "/pkgwhen", "text": "web-1 curl", "user_id": "U0ALICE", "channel_id": "C0OPS",
-                          "team_id": "T0PKGWHEN", "trigger_id": "1.2.serve", "response_url": response_url})
+        body = urlencode(
+            {
+                "command": "/pkgwhen",
+                "text": "web-1 curl",
+                "user_id": "U0ALICE",
+                "channel_id": "C0OPS",
+                "team_id": "T0PKGWHEN",
+                "trigger_id": "1.2.serve",
+                "response_url": response_url,
+            }
+        )
         status, _ = _signed(base + "/slack/events", body)
         assert status == 200
         assert slack.wait_for(lambda s: any("curl on" in m.text for m in s.replies(response_url)), timeout=30)
@@ -132,7 +130,9 @@ def test_http_mode_answers_a_signed_command_and_stops_cleanly(outside: tuple[Sla
             process.kill()
 
 
-def test_a_refused_token_stops_the_start_with_what_to_fix(outside: tuple[SlackStandIn, dict[str, str]]) -> None:
+def test_a_refused_token_stops_the_start_with_what_to_fix(
+    outside: tuple[SlackStandIn, dict[str, str]],
+) -> None:
     _, env = outside
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "serve"],
@@ -151,16 +151,28 @@ def test_a_refused_token_stops_the_start_with_what_to_fix(outside: tuple[SlackSt
 @pytest.mark.workspace(env={"SLACK_APP_TOKEN": "xapp-1-socket-test"})
 def test_socket_mode_requests_reach_the_same_listeners(workspace: SimWorkspace) -> None:
     response_url = workspace.slack.new_response_url("C0OPS", "U0ALICE")
-    payload = {"command": "/pkgwhen", "text": "web-1 curl", "user_id": "U0ALICE", "channel_id": "C0OPS",
-               "team_id": "T0PKGWHEN", "trigger_id": "1.2.socket", "response_url": response_url}
+    payload = {
+        "command": "/pkgwhen",
+        "text": "web-1 curl",
+        "user_id": "U0ALICE",
+        "channel_id": "C0OPS",
+        "team_id": "T0PKGWHEN",
+        "trigger_id": "1.2.socket",
+        "response_url": response_url,
+    }
     help_response = run_bolt_app(
-        workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e1", payload={**payload, "text": "help"})
+        workspace.app,
+        SocketModeRequest(type="slash_commands", envelope_id="e1", payload={**payload, "text": "help"}),
     )
     assert help_response.status == 200
     assert "/pkgwhen <server> <package>" in (help_response.body or "")
-    answer = run_bolt_app(workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e2", payload=payload))
+    answer = run_bolt_app(
+        workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e2", payload=payload)
+    )
     assert answer.status == 200
-    assert workspace.slack.wait_for(lambda s: any("curl on" in m.text for m in s.replies(response_url)), timeout=30)
+    assert workspace.slack.wait_for(
+        lambda s: any("curl on" in m.text for m in s.replies(response_url)), timeout=30
+    )
 
 
 def test_logs_hold_no_token_secret_or_response_url(workspace: SimWorkspace) -> None:
@@ -168,10 +180,15 @@ def test_logs_hold_no_token_secret_or_response_url(workspace: SimWorkspace) -> N
     logs.configure("DEBUG", "json", secrets=(workspace.settings.slack_signing_secret,), stream=out)
     try:
         logging.getLogger("pkgwhen.test").info(
-            "token %s secret %s url %s", workspace.settings.slack_bot_token, workspace.settings.slack_signing_secret,
+            "token %s secret %s url %s",
+            workspace.settings.slack_bot_token,
+            workspace.settings.slack_signing_secret,
             "https://hooks.slack.com/commands/T0/1/abc",
         )
-        workspace.send("command=%2Fpkgwhen&text=help&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fresponse%2Fx", secret="wrong")
+        workspace.send(
+            "command=%2Fpkgwhen&text=help&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fresponse%2Fx",
+            secret="wrong",
+        )
         answer = workspace.command("/pkgwhen", "web-1 curl")
         assert answer.last.plain()
     finally:
@@ -187,7 +204,9 @@ def test_logs_hold_no_token_secret_or_response_url(workspace: SimWorkspace) -> N
         assert {"time", "level", "logger", "request_id", "message"} <= entry.keys()
 
 
-def test_with_a_queue_serve_runs_the_alert_worker(outside: tuple[SlackStandIn, dict[str, str]], moto_url: str) -> None:
+def test_with_a_queue_serve_runs_the_alert_worker(
+    outside: tuple[SlackStandIn, dict[str, str]], moto_url: str
+) -> None:
     import boto3
 
     from bot.sim.default_fleet import AL2_WEB
@@ -195,20 +214,29 @@ def test_with_a_queue_serve_runs_the_alert_worker(outside: tuple[SlackStandIn, d
 
     slack, env = outside
     sqs = boto3.client(
-        "sqs", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+        "sqs",
+        endpoint_url=moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     queue_url = sqs.create_queue(QueueName=f"serve-alerts-{time.time_ns()}")["QueueUrl"]
     node = build_default_fleet().node(AL2_WEB)
     assert node is not None
     item, previous = node.items[-1], node.items[-2]
     notification = change_notification(item, previous, created=item["configurationItemCaptureTime"])
-    sqs.send_message(QueueUrl=queue_url, MessageBody=sns_body(notification, "arn:aws:sns:us-east-1:123456789012:config", message_id="m-1"))
+    sqs.send_message(
+        QueueUrl=queue_url,
+        MessageBody=sns_body(notification, "arn:aws:sns:us-east-1:123456789012:config", message_id="m-1"),
+    )
     process = _start({**env, "PKGWHEN_QUEUE_URL": queue_url, "PKGWHEN_ALERT_CHANNEL": "C0ALERTS"})
     seen: list[str] = []
     try:
         _wait_for_line(process, "HTTP mode", seen)
         assert "ok   Queue: alerts are read from" in "".join(seen)
-        assert slack.wait_for(lambda s: bool([m for m in s.messages("C0ALERTS") if not m.ephemeral]), timeout=60)
+        assert slack.wait_for(
+            lambda s: bool([m for m in s.messages("C0ALERTS") if not m.ephemeral]), timeout=60
+        )
         assert AL2_WEB in slack.messages("C0ALERTS")[0].text + str(slack.messages("C0ALERTS")[0].blocks)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0

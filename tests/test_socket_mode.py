@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import signal
 import socket
 import struct
@@ -19,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from moto.server import ThreadedMotoServer
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
@@ -28,18 +26,14 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
+from bot.sim.moto import shared_endpoint
 from bot.sim.slack import SlackStandIn
+from tests.serving import served_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_TOKEN = "xoxb-socket-test-token"
 APP_TOKEN = "xapp-1-A0PKGWHEN-1-socket-test"
 USAGE = "/pkgwhen <server> <package>"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class _Served:
@@ -95,12 +89,8 @@ class _Served:
 
 
 @pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+def moto_url() -> str:
+    return shared_endpoint()
 
 
 @pytest.fixture
@@ -111,23 +101,12 @@ def outside(moto_url: str, tmp_path: Path) -> Iterator[tuple[SlackStandIn, dict[
         SlackStandIn(bot_token=BOT_TOKEN, app_token=APP_TOKEN) as slack,
     ):
         slack.add_user("U0ALICE", "alice")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PKGWHEN_", "AWS_"))}
-        env = {
-            **clean,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_API_URL": slack.api_url,
-            "AWS_ENDPOINT_URL": moto_url,
-            "AWS_ENDPOINT_URL_CONFIG_SERVICE": aws.url,
-            "AWS_ENDPOINT_URL_SSM": aws.url,
-            "AWS_ENDPOINT_URL_EC2": aws.url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "PKGWHEN_STATE_DIR": str(tmp_path / "state"),
-            "PKGWHEN_PORT": str(_free_port()),
-        }
-        yield slack, env
+        yield (
+            slack,
+            served_environment(
+                moto_url, slack, aws, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN
+            ),
+        )
 
 
 def _command(slack: SlackStandIn, text: str) -> dict[str, str]:
