@@ -122,22 +122,16 @@ class AuditTrail:
             try:
                 refusal = self._refusal(action, user_id, target, trigger_id, cooldown=cooldown, now=now)
                 if refusal is None:
-                    cursor = self._db.execute(
-                        "INSERT INTO write_actions (at, user_id, channel_id, action, target, association_id,"
-                        " trigger_id, outcome, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            _iso(now),
-                            user_id,
-                            channel_id,
-                            action,
-                            target,
-                            association_id,
-                            trigger_id,
-                            outcome.value,
-                            _iso(now),
-                        ),
+                    entry_id = self._insert(
+                        now,
+                        user_id=user_id,
+                        channel_id=channel_id,
+                        action=action,
+                        target=target,
+                        association_id=association_id,
+                        trigger_id=trigger_id,
+                        outcome=outcome,
                     )
-                    entry_id = int(cursor.lastrowid or 0)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -193,6 +187,36 @@ class AuditTrail:
         repeated = previous.user_id == user_id and previous.action == action
         return Refusal(repeated, previous, wait)
 
+    def _insert(
+        self,
+        now: datetime,
+        *,
+        user_id: str,
+        channel_id: str,
+        action: str,
+        target: str,
+        association_id: str,
+        trigger_id: str,
+        outcome: Outcome,
+    ) -> int:
+        """One row of the trail; the caller holds the lock. Returns its id."""
+        cursor = self._db.execute(
+            "INSERT INTO write_actions (at, user_id, channel_id, action, target, association_id, trigger_id,"
+            " outcome, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _iso(now),
+                user_id,
+                channel_id,
+                action,
+                target,
+                association_id,
+                trigger_id,
+                outcome.value,
+                _iso(now),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
     def record(
         self,
         *,
@@ -207,20 +231,15 @@ class AuditTrail:
         """An entry that decides nothing (a denial, a confirmation shown)."""
         now = self._clock()
         with self._lock:
-            self._db.execute(
-                "INSERT INTO write_actions (at, user_id, channel_id, action, target, association_id, trigger_id,"
-                " outcome, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    _iso(now),
-                    user_id,
-                    channel_id,
-                    action,
-                    target,
-                    association_id,
-                    trigger_id,
-                    outcome.value,
-                    _iso(now),
-                ),
+            self._insert(
+                now,
+                user_id=user_id,
+                channel_id=channel_id,
+                action=action,
+                target=target,
+                association_id=association_id,
+                trigger_id=trigger_id,
+                outcome=outcome,
             )
         log.info(
             "audit: %s of %s (association %s) by %s in %s: %s",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.sim.aws import AwsStandIn
@@ -35,3 +37,16 @@ def served_environment(
         "PKGWHEN_STATE_DIR": str(state_dir / "state"),
         "PKGWHEN_PORT": str(free_port()),
     }
+
+
+def serve_until_it_exits(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`pkgwhen serve` run to its end: for starts that must fail."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -26,7 +26,7 @@ from bot.sim.default_fleet import build_default_fleet
 from bot.sim.moto import shared_endpoint
 from bot.sim.slack import SlackStandIn
 from bot.sim.workspace import SimWorkspace
-from tests.serving import served_environment
+from tests.serving import serve_until_it_exits, served_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "serve-test-signing-secret"
@@ -134,15 +134,7 @@ def test_a_refused_token_stops_the_start_with_what_to_fix(
     outside: tuple[SlackStandIn, dict[str, str]],
 ) -> None:
     _, env = outside
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        cwd=ROOT,
-        env={**env, "SLACK_BOT_TOKEN": "xoxb-revoked"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = serve_until_it_exits({**env, "SLACK_BOT_TOKEN": "xoxb-revoked"})
     assert result.returncode == 1
     assert "FAIL Slack: the bot token was refused (invalid_auth); set SLACK_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr

@@ -28,7 +28,7 @@ from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.moto import shared_endpoint
 from bot.sim.slack import SlackStandIn
-from tests.serving import served_environment
+from tests.serving import serve_until_it_exits, served_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_TOKEN = "xoxb-socket-test-token"
@@ -177,15 +177,7 @@ def test_a_refused_app_token_stops_the_start_with_what_to_fix(
     outside: tuple[SlackStandIn, dict[str, str]],
 ) -> None:
     _, env = outside
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        cwd=ROOT,
-        env={**env, "SLACK_APP_TOKEN": "xapp-1-revoked"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = serve_until_it_exits({**env, "SLACK_APP_TOKEN": "xapp-1-revoked"})
     assert "Socket Mode connected" not in result.stderr
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
