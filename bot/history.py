@@ -77,10 +77,11 @@ class ConfigHistory:
         concurrency: int = 8,
         attempts: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        pacer: Pacer | None = None,
     ) -> None:
         self._client = client
         self._attempts = attempts
-        self._pacer = Pacer()
+        self._pacer = pacer or Pacer()
         self._index = index
         self._concurrency = concurrency
         self._clock = clock

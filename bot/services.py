@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import boto3
+
 from bot.associations import AssociationGateway
 from bot.audit import AuditTrail
 from bot.aws import AwsClients
@@ -42,8 +44,14 @@ class Services:
     answer_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4))
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Services:
-        aws = AwsClients.from_settings(settings)
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        session: boto3.session.Session | None = None,
+    ) -> Services:
+        aws = AwsClients.from_settings(settings, session)
         index = HistoryIndex(settings.index_path)
         config = aws.config_service()
         return cls(

@@ -28,11 +28,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "workspace(env=None, faults=None, fleet=None): options of the workspace fixture"
     )
+    config.addinivalue_line(
+        "markers",
+        "slow: starts processes or builds environments (seconds each); CI runs them, "
+        "`pytest -m 'not slow'` skips them while working",
+    )
+
+
+@pytest.fixture(scope="session")
+def default_fleet() -> Fleet:
+    """Built once per test run; tests get copies (`fleet`), so none sees another's changes."""
+    return build_default_fleet(now=NOW)
 
 
 @pytest.fixture
-def fleet() -> Fleet:
-    return build_default_fleet(now=NOW)
+def fleet(default_fleet: Fleet) -> Fleet:
+    return default_fleet.copy()
 
 
 @pytest.fixture

@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# Each test runs pkgwhen as its own process.
+pytestmark = pytest.mark.slow
 
 
 def _pkgwhen(

@@ -9,6 +9,8 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
@@ -25,6 +27,7 @@ def test_dockerfile_runs_pkgwhen_serve_as_a_non_root_user_with_a_healthcheck() -
     assert "gcc" not in final and "build-essential" not in final
 
 
+@pytest.mark.slow
 def test_the_images_install_step_works_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     # The image's two steps: wheels from the project's own metadata, then an offline install of them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from botocore.config import Config as BotoConfig
 from bot.errors import AccessDenied, NoHistory, NotRecording, Throttled
 from bot.history import ConfigHistory, windows
 from bot.index import HistoryIndex
+from bot.pacing import Pacer
 from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet, SimNode
 
@@ -36,7 +38,25 @@ def stand_in() -> Iterator[AwsStandIn]:
         yield server
 
 
-def _history(stand_in: AwsStandIn, tmp_path: Path) -> ConfigHistory:
+class VirtualTime:
+    """The pacer's clock and sleep: waiting moves the clock on at once, so throttled reads take no real time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+            self.slept += seconds
+
+
+def _history(stand_in: AwsStandIn, tmp_path: Path, time: VirtualTime | None = None) -> ConfigHistory:
     client = boto3.client(
         "config",
         endpoint_url=stand_in.url,
@@ -45,7 +65,13 @@ def _history(stand_in: AwsStandIn, tmp_path: Path) -> ConfigHistory:
         aws_secret_access_key="testing",
         config=BotoConfig(retries={"total_max_attempts": 1}),
     )
-    return ConfigHistory(client, HistoryIndex(tmp_path / "index.sqlite3"), concurrency=4)
+    time = time or VirtualTime()
+    return ConfigHistory(
+        client,
+        HistoryIndex(tmp_path / "index.sqlite3"),
+        concurrency=4,
+        pacer=Pacer(time.clock, time.sleep),
+    )
 
 
 def test_windows_cover_the_span_in_seven_day_steps() -> None:
@@ -82,9 +108,11 @@ def test_index_survives_a_restart(stand_in: AwsStandIn, tmp_path: Path) -> None:
 
 def test_throttling_is_waited_out(stand_in: AwsStandIn, tmp_path: Path) -> None:
     stand_in.faults.throttle_next = 6
-    read = _history(stand_in, tmp_path).read(NODE)
+    time = VirtualTime()
+    read = _history(stand_in, tmp_path, time).read(NODE)
     assert len(read.items) == 15
     assert sum(1 for c in stand_in.calls if c.error_code == "ThrottlingException") == 6
+    assert time.slept > 0  # the retries waited their turn instead of hammering Config
 
 
 def test_throttled_beyond_retries_says_so(stand_in: AwsStandIn, tmp_path: Path) -> None:
