@@ -10,6 +10,7 @@ Options per test: `@pytest.mark.workspace(env={...}, faults=Faults(...), fleet=c
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,9 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "workspace(env=None, faults=None, fleet=None): options of the workspace fixture"
+        "markers",
+        "workspace(env=None, faults=None, fleet=None, cold=False): options of the workspace fixture "
+        "(cold: pkgwhen has read no history yet)",
     )
     config.addinivalue_line(
         "markers",
@@ -46,16 +49,38 @@ def fleet(default_fleet: Fleet) -> Fleet:
     return default_fleet.copy()
 
 
+@pytest.fixture(scope="session")
+def read_history(default_fleet: Fleet, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pkgwhen's history index after one question about every server of the default fleet.
+
+    Most tests ask about servers whose history pkgwhen has read before, as it has in production after the
+    first question; they start from a copy of this. Tests of first reads say `workspace(cold=True)`.
+    """
+    state = tmp_path_factory.mktemp("read-history")
+    with SimWorkspace(default_fleet.copy(), state_dir=state) as ws:
+        assert ws.services is not None
+        for node in default_fleet.nodes():
+            if node.items:
+                ws.services.history.read(node.node_id)
+    return ws.settings.index_path
+
+
 @pytest.fixture
-def workspace(request: pytest.FixtureRequest, fleet: Fleet, tmp_path: Path) -> Iterator[SimWorkspace]:
+def workspace(
+    request: pytest.FixtureRequest, fleet: Fleet, tmp_path: Path, read_history: Path
+) -> Iterator[SimWorkspace]:
     marker = request.node.get_closest_marker("workspace")
     options = dict(marker.kwargs) if marker else {}
     make_fleet = options.pop("fleet", None)
+    state_dir = tmp_path / "state"
+    if make_fleet is None and not options.get("cold"):
+        state_dir.mkdir()
+        shutil.copyfile(read_history, state_dir / read_history.name)
     with SimWorkspace(
         make_fleet() if make_fleet else fleet,
         env=options.get("env"),
         faults=options.get("faults"),
-        state_dir=tmp_path / "state",
+        state_dir=state_dir,
         settle_s=0.1,
     ) as ws:
         yield ws

@@ -150,6 +150,7 @@ def test_bad_date_is_answered_at_once_with_usage(workspace: SimWorkspace) -> Non
     assert "could not read `someday-ish` as a date" in answer.ack.plain()
 
 
+@pytest.mark.workspace(cold=True)
 def test_a_long_first_read_shows_progress_before_the_answer(workspace: SimWorkspace) -> None:
     answer = workspace.command("/pkgwhen", "i-0abc curl")
     posted = [c.params.get("text", "") for c in workspace.slack.calls_to("response_url")]
