@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from bot.aws import calling, error_code, paged
 from bot.errors import PkgwhenError
-from bot.inventory import PackageEntry, parse_inventory_entries, parse_time
+from bot.inventory import InventoryKind, PackageEntry, parse_inventory_entries, parse_time
 from bot.servers import ManagedServer
 
 if TYPE_CHECKING:
@@ -153,15 +153,20 @@ class FleetGateway:
         """The current entries of these names (inventory type -> names as recorded), with the capture time.
 
         Filtered by name on the server side, so a question costs one call per type, not one per 50 packages.
+        Hotfixes are the exception: agents name their id field `HotFixId` or `HotFixID` (AWS-NOTES §2), and
+        a filter names one attribute, so every hotfix row is read (a server has tens of them) and matched
+        here, where both spellings are read alike.
         """
         packages: list[PackageEntry] = []
         captured: datetime | None = None
         for type_name, wanted in names.items():
-            key = "HotFixId" if type_name == "AWS:WindowsUpdate" else "Name"
+            by_id = type_name == InventoryKind.WINDOWS_UPDATE.value
             entries: list[dict[str, Any]] = []
             for start in range(0, max(len(wanted), 1), 20):
                 filters: list[Any] = (
-                    [{"Key": key, "Values": wanted[start : start + 20], "Type": "Equal"}] if wanted else []
+                    [{"Key": "Name", "Values": wanted[start : start + 20], "Type": "Equal"}]
+                    if wanted and not by_id
+                    else []
                 )
                 try:
                     with calling("ssm:ListInventoryEntries"):
@@ -187,6 +192,11 @@ class FleetGateway:
                         log.info("no current %s inventory for %s: %s", type_name, node_id, error_code(error))
                         break
                     raise
-            packages.extend(parse_inventory_entries(type_name, entries))
+                if by_id:
+                    break  # one unfiltered read holds them all
+            found = parse_inventory_entries(type_name, entries)
+            if wanted:
+                folded = {name.casefold() for name in wanted}
+                found = tuple(entry for entry in found if entry.name.casefold() in folded)
+            packages.extend(found)
         return CurrentInventory(node_id=node_id, captured_at=captured, packages=tuple(packages))
-

@@ -174,3 +174,15 @@ def test_server_known_only_to_config_still_answers_from_history(workspace: SimWo
     text = ask(workspace, f"{AL2_RETIRED} curl")
     assert "curl on" in text
     assert "no longer managed by SSM since" in text
+
+
+# --- issue 10: answers you can trust ---------------------------------------------------------------------
+
+
+def test_windows_current_state_finds_a_hotfix_whatever_the_agent_calls_its_id(workspace: SimWorkspace) -> None:
+    # legacy-win-1's agent writes `HotFixID`, win-app-1's `HotFixId`: both are installed now.
+    legacy = ask(workspace, "legacy-win-1 KB5034767")
+    assert "Now: KB5034767" in legacy
+    assert "not installed" not in legacy
+    current = ask(workspace, f"{WIN_APP} KB5*")
+    assert "Now: KB5" in current
