@@ -202,26 +202,55 @@ def parse_utc_offset(text: str) -> timedelta | None:
 
 _CTIME_FORMATS = ("%a %b %d %H:%M:%S %Y", "%b %d %H:%M:%S %Y")
 _TZ_TAIL = re.compile(r"\s+(?P<tz>[+-]\d\d(?::?\d\d)?|Z|[A-Z]{2,5})$")
+# Zone abbreviations yum, dnf and the C library print (`%Z`), as UTC offsets in hours. Some name several
+# zones (CST: US Central, China, Cuba); the first is the usual one, and a known server offset picks the
+# nearest instead. Both standard and summer forms are listed: a history spans both.
+_ZONE_ABBREVIATIONS: dict[str, tuple[float, ...]] = {
+    "UTC": (0,), "GMT": (0,), "UT": (0,), "WET": (0,), "WEST": (1,), "BST": (1, 6), "IST": (5.5, 1, 2),
+    "CET": (1,), "CEST": (2,), "MET": (1,), "MEST": (2,), "EET": (2,), "EEST": (3,), "MSK": (3,),
+    "SAST": (2,), "PKT": (5,), "ICT": (7,), "WIB": (7,), "HKT": (8,), "SGT": (8,), "PHT": (8,),
+    "AWST": (8,), "JST": (9,), "KST": (9,), "ACST": (9.5,), "ACDT": (10.5,), "AEST": (10,), "AEDT": (11,),
+    "NZST": (12,), "NZDT": (13,), "HST": (-10,), "AKST": (-9,), "AKDT": (-8,), "PST": (-8,), "PDT": (-7,),
+    "MST": (-7,), "MDT": (-6,), "CST": (-6, 8, -5), "CDT": (-5, -4), "EST": (-5,), "EDT": (-4,),
+    "AST": (-4, 3), "ADT": (-3,), "NST": (-3.5,), "NDT": (-2.5,), "BRT": (-3,), "ART": (-3,),
+}
+
+
+def zone_abbreviation_offset(name: str, near: timedelta | None = None) -> timedelta | None:
+    """The UTC offset a zone abbreviation (`EDT`, `CEST`, `JST`) stands for; None if it is not one known.
+
+    An abbreviation shared by several zones is read as the one nearest `near` (the server's offset, when
+    known), else as its usual meaning.
+    """
+    hours = _ZONE_ABBREVIATIONS.get(name.upper())
+    if hours is None:
+        return None
+    candidates = [timedelta(hours=h) for h in hours]
+    if near is None:
+        return candidates[0]
+    return min(candidates, key=lambda candidate: abs(candidate - near))
 
 
 def parse_history_time(text: str, offset: timedelta | None = None) -> datetime | None:
     """A time as yum, dnf, apt or zypper print it, aware; a naive one is in `offset` (default UTC).
 
-    Reads ctime (`Thu Jul  2 10:02:10 2020`), en_US `%c` with a zone (`Sat 18 Oct 2025 03:47:08 PM +07`),
-    and ISO-like forms (`2019-08-23  13:07:31`, `2018-01-24 03:11`). None when it is none of these.
+    Reads ctime (`Thu Jul  2 10:02:10 2020`), en_US `%c` with a zone (`Sat 18 Oct 2025 03:47:08 PM +07`,
+    `… PM EDT`), and ISO-like forms (`2019-08-23  13:07:31`, `2018-01-24 03:11`). A time that names its
+    zone, by offset or abbreviation, is read in that zone. None when it is none of these.
     """
     cleaned = " ".join(text.split())
     if not cleaned:
         return None
     zone = _zone(offset)
     tail = _TZ_TAIL.search(cleaned)
-    if tail is not None:
-        parsed_offset = parse_utc_offset(tail.group("tz"))
-        if parsed_offset is not None:
-            zone = _zone(parsed_offset)
-            cleaned = cleaned[: tail.start()]
-        elif tail.group("tz") not in ("AM", "PM"):
-            cleaned = cleaned[: tail.start()]  # a zone abbreviation (JST, CEST): the given offset decides
+    if tail is not None and tail.group("tz") not in ("AM", "PM"):
+        named = parse_utc_offset(tail.group("tz"))
+        if named is None:
+            named = zone_abbreviation_offset(tail.group("tz"), offset)
+        if named is not None:
+            zone = _zone(named)
+        # An abbreviation not in the table: the given offset decides, as for a naive time.
+        cleaned = cleaned[: tail.start()]
     for fmt in (
         *_CTIME_FORMATS,
         "%a %d %b %Y %I:%M:%S %p",

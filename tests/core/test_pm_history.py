@@ -116,6 +116,18 @@ JST = timezone(timedelta(hours=9))
         ("Thu Jul  2 10:02:10 2020", timedelta(hours=9), datetime(2020, 7, 2, 1, 2, 10, tzinfo=UTC)),
         ("Sat 18 Oct 2025 03:47:08 PM +07", None, datetime(2025, 10, 18, 8, 47, 8, tzinfo=UTC)),
         ("Sat 18 Oct 2025 03:47:08 PM JST", timedelta(hours=9), datetime(2025, 10, 18, 6, 47, 8, tzinfo=UTC)),
+        # A named zone is read in that zone, whatever offset naive times get.
+        ("Sat 18 Oct 2025 03:47:08 PM EDT", None, datetime(2025, 10, 18, 19, 47, 8, tzinfo=UTC)),
+        ("Sat 18 Oct 2025 03:47:08 PM EDT", timedelta(0), datetime(2025, 10, 18, 19, 47, 8, tzinfo=UTC)),
+        ("Tue 14 Jan 2025 09:00:00 AM EST", timedelta(hours=9), datetime(2025, 1, 14, 14, 0, tzinfo=UTC)),
+        ("Sat 18 Oct 2025 03:47:08 PM JST", None, datetime(2025, 10, 18, 6, 47, 8, tzinfo=UTC)),
+        ("Tue 25 May 2021 06:04:56 AM CEST", None, datetime(2021, 5, 25, 4, 4, 56, tzinfo=UTC)),
+        ("Thu Jul  2 10:02:10 2020 IST", None, datetime(2020, 7, 2, 4, 32, 10, tzinfo=UTC)),
+        # CST names US Central, China and Cuba: the server's own offset picks the nearest.
+        ("Mon 13 Jan 2025 10:00:00 AM CST", None, datetime(2025, 1, 13, 16, 0, tzinfo=UTC)),
+        ("Mon 13 Jan 2025 10:00:00 AM CST", timedelta(hours=8), datetime(2025, 1, 13, 2, 0, tzinfo=UTC)),
+        # An abbreviation not known: read like a naive time, in the given offset.
+        ("Mon 13 Jan 2025 10:00:00 AM XYZT", timedelta(hours=1), datetime(2025, 1, 13, 9, 0, tzinfo=UTC)),
         ("2019-08-23  13:07:31", None, datetime(2019, 8, 23, 13, 7, 31, tzinfo=UTC)),
         ("2018-01-24 03:11", None, datetime(2018, 1, 24, 3, 11, tzinfo=UTC)),
         ("yesterday", None, None),
@@ -726,3 +738,12 @@ def test_first_boot_reading_of_the_seed_transaction_in_its_own_words() -> None:
     reading = read_transaction(t, launched_at=t.begin - timedelta(minutes=2), package="curl")
     assert reading.kind is ReadingKind.FIRST_BOOT_SECURITY_UPDATE
     assert reading.who == "System <unset>"
+
+
+def test_dnf_times_that_name_their_zone_are_read_in_that_zone() -> None:
+    # A saved `dnf history info` from a server whose dnf did not run with TZ=UTC (New York, in summer).
+    info = sample("dnf_rocky10_history_info_last_upgrade_upgraded_comment.txt").replace(" PM +07", " PM EDT")
+    report = parse_history_output(document_output(("dnf history info 9", info)))
+    (transaction,) = report.transactions
+    assert transaction.begin == datetime(2025, 10, 18, 19, 47, 8, tzinfo=UTC)
+    assert transaction.end == datetime(2025, 10, 18, 19, 48, 7, tzinfo=UTC)
