@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.errors import PackageNeverSeen, PkgwhenError
-from bot.inventory import InventoryKind, InventorySnapshot
+from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_package
 from bot.messages import Message
 from bot.plaintext import mrkdwn_to_text
 from bot.query import Mode, PackageQuery
@@ -104,8 +104,10 @@ def answer_query(
             {
                 e.name
                 for s in ([latest] if latest else [])
-                for e in s.packages
-                if e.kind is kind and e.name.casefold() in wanted
+                for key, entries in s.by_package().items()
+                if key[1] in wanted
+                for e in entries
+                if e.kind is kind
             }
             | {c.package for c in timeline.changes if c.inventory is kind}
         )
@@ -117,7 +119,7 @@ def answer_query(
         asked,
         managed=server.managed,
         who_changed=(lambda change: _lookup(server, change).button_value() if _askable(server, change) else None),
-        current=current.packages if current else None,
+        current=one_report_per_package(current.packages) if current else None,
         captured_at=current.captured_at if current else None,
         now=services.clock(),
         stale_after=services.settings.stale_after,

@@ -56,8 +56,13 @@ class PackageEntry:
 
     @property
     def package_key(self) -> tuple[InventoryKind, str]:
-        """Identifies the package regardless of version and architecture (names compare case-insensitively)."""
-        return (self.kind, self.name.casefold())
+        """Identifies the package regardless of version and architecture (names compare case-insensitively).
+
+        The agent reports some software twice, as an application and as an AWS component
+        (`amazon-ssm-agent`): that is one package, so both reports share the application's key.
+        """
+        kind = InventoryKind.APPLICATION if self.kind is InventoryKind.AWS_COMPONENT else self.kind
+        return (kind, self.name.casefold())
 
     @property
     def key(self) -> tuple[InventoryKind, str, str]:
@@ -113,7 +118,7 @@ class InventorySnapshot:
         groups: dict[tuple[InventoryKind, str], list[PackageEntry]] = {}
         for entry in self.packages:
             groups.setdefault(entry.package_key, []).append(entry)
-        object.__setattr__(self, "_groups", {key: tuple(entries) for key, entries in groups.items()})
+        object.__setattr__(self, "_groups", {key: _one_report(entries) for key, entries in groups.items()})
         # A string per package rather than a set of pairs: equal strings mean the same installed
         # (version, architecture) pairs, and strings cost the garbage collector nothing to track.
         object.__setattr__(
@@ -121,7 +126,7 @@ class InventorySnapshot:
             "_states",
             {
                 key: "\x00".join(sorted({f"{entry.version}\x01{entry.arch}" for entry in entries}))
-                for key, entries in groups.items()
+                for key, entries in self._groups.items()
             },
         )
 
@@ -144,6 +149,24 @@ class InventorySnapshot:
         for entry in self.packages:
             seen.setdefault(entry.name.casefold(), entry.name)
         return tuple(sorted(seen.values(), key=str.casefold))
+
+
+def _one_report(entries: Sequence[PackageEntry]) -> tuple[PackageEntry, ...]:
+    """One package's entries, from one report: the application's when the agent also listed it as an AWS
+    component (the application entry is the fuller one: rpm release, install time)."""
+    applications = tuple(e for e in entries if e.kind is InventoryKind.APPLICATION)
+    if applications and len(applications) < len(entries):
+        return applications
+    return tuple(entries)
+
+
+def one_report_per_package(entries: Iterable[PackageEntry]) -> tuple[PackageEntry, ...]:
+    """Entries (say, current inventory rows of several types) with each package reported once, in order."""
+    groups: dict[tuple[InventoryKind, str], list[PackageEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.package_key, []).append(entry)
+    kept = {id(e) for group in groups.values() for e in _one_report(group)}
+    return tuple(e for group in groups.values() for e in group if id(e) in kept)
 
 
 # --- times ----------------------------------------------------------------------------------------------

@@ -282,7 +282,8 @@ def _change(
         ),
         node_id=current.node_id,
         state_id=current.state_id,
-        inventory=key[0],
+        # The kind of the report itself: an AWS component only when nothing reports it as an application.
+        inventory=(new or old)[0].kind,
         old_entries=old,
         new_entries=new,
         added=added,
@@ -387,8 +388,7 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
         )
         previous = snapshot
 
-    matched_set = set(matched)
-    current = tuple(e for e in known[-1].packages if e.package_key in matched_set) if known else ()
+    current = tuple(e for key in matched for e in known[-1].by_package().get(key, ())) if known else ()
     unmanaged_since = None
     for snapshot in reversed(ordered):
         if not snapshot.unmanaged:

@@ -34,7 +34,7 @@ def ask(workspace: SimWorkspace, text: str, user: str = "U0ALICE") -> str:
 def test_the_seed_agent_upgrade_is_one_change_with_its_install_time(workspace: SimWorkspace) -> None:
     text = ask(workspace, "i-0abc amazon-ssm-agent")
     assert f"amazon-ssm-agent on web-1 ({AL2_WEB})" in text
-    assert "upgraded amazon-ssm-agent 2.3.1205.0-1.amzn2 → 2.3.1319.0-1.amzn2" in text
+    assert "upgraded 2.3.1205.0-1.amzn2 → 2.3.1319.0-1.amzn2" in text
     assert "Now: amazon-ssm-agent" in text
 
 
@@ -186,3 +186,14 @@ def test_windows_current_state_finds_a_hotfix_whatever_the_agent_calls_its_id(wo
     assert "not installed" not in legacy
     current = ask(workspace, f"{WIN_APP} KB5*")
     assert "Now: KB5" in current
+
+
+def test_the_agent_listed_as_application_and_as_aws_component_is_one_package(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "web-1 amazon-ssm-agent")
+    assert "AWS:AWSComponent" not in text
+    assert "2 packages" not in text
+    # Six upgrades on web-1, each said once, in rpm's version-release form.
+    assert text.count("upgraded") == 6
+    assert "upgraded 2.3.1205.0-1.amzn2 → 2.3.1319.0-1.amzn2" in text
+    assert text.count("Now: amazon-ssm-agent") == 1
+    assert "Now: amazon-ssm-agent 3.3.1142.0-1.amzn2 (inventory captured" in text

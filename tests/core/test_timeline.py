@@ -377,20 +377,40 @@ def test_aws_component_upgrade() -> None:
     assert timeline.changes[1].inventory is InventoryKind.AWS_COMPONENT
 
 
-def test_same_name_in_two_inventory_types_stays_apart() -> None:
-    component = {"Name": "amazon-ssm-agent", "Version": "3.3.40.0"}
-    rpm_agent = rpm("amazon-ssm-agent", "3.3.40.0", "1.amzn2")
-    rpm_newer = rpm("amazon-ssm-agent", "3.3.50.0", "1.amzn2")
+def test_a_package_reported_as_application_and_as_aws_component_is_one_package() -> None:
+    component = {"Name": "amazon-ssm-agent", "Version": "3.3.40.0", "Architecture": "x86_64"}
+    newer_component = {**component, "Version": "3.3.50.0"}
+    rpm_agent = rpm("amazon-ssm-agent", "3.3.40", "1.amzn2", InstalledTime=iso(day(-3)))
+    rpm_newer = rpm("amazon-ssm-agent", "3.3.50", "1.amzn2", InstalledTime=iso(day(0.5)))
     found = snapshots(
         Capture(day(0), [rpm_agent], components=[component]),
-        Capture(day(1), [rpm_newer], components=[component]),
+        Capture(day(1), [rpm_newer], components=[newer_component]),
     )
     timeline = build_timeline(found, "amazon-ssm-agent")
-    assert timeline.matched_names == ("amazon-ssm-agent", "amazon-ssm-agent (AWS:AWSComponent)")
-    assert [(c.package, c.kind) for c in timeline.changes if c.kind is not K.PRESENT_AT_FIRST_RECORD] == [
+    assert timeline.matched_names == ("amazon-ssm-agent",)
+    # One change per upgrade, told by the application's report (rpm release, install time).
+    assert kinds(timeline) == [
+        (K.PRESENT_AT_FIRST_RECORD, (), ("3.3.40-1.amzn2",)),
+        (K.UPGRADED, ("3.3.40-1.amzn2",), ("3.3.50-1.amzn2",)),
+    ]
+    assert {c.inventory for c in timeline.changes} == {InventoryKind.APPLICATION}
+    assert timeline.changes[1].window.exact == day(0.5)
+    assert [e.kind for e in timeline.current] == [InventoryKind.APPLICATION]
+    assert set(state_at(found, "amazon-ssm-agent", day(1))) == {"amazon-ssm-agent"}
+    # The alerts' diff of two items says the same once.
+    assert [(c.package, c.kind) for c in diff_snapshots(found[0], found[1], VersionScheme.RPM)] == [
         ("amazon-ssm-agent", K.UPGRADED)
     ]
-    assert set(state_at(found, "amazon-ssm-agent", day(1))) == set(timeline.matched_names)
+
+
+def test_an_aws_component_no_application_reports_is_still_a_package() -> None:
+    agent = {"Name": "AmazonCloudWatchAgent", "Version": "1.300032.0", "Architecture": "x86_64"}
+    timeline = build_timeline(
+        snapshots(Capture(day(0), [BASH]), Capture(day(1), [BASH], components=[agent])), "amazon*"
+    )
+    assert [(c.package, c.kind, c.inventory) for c in timeline.changes] == [
+        ("AmazonCloudWatchAgent", K.INSTALLED, InventoryKind.AWS_COMPONENT)
+    ]
 
 
 # --- when -------------------------------------------------------------------------------------------------
