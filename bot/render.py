@@ -78,6 +78,13 @@ def versions(values: Sequence[str]) -> str:
     return ", ".join(code(v) for v in values if v)
 
 
+def installed_versions(entries: Sequence[PackageEntry]) -> str:
+    """One package's installed versions; each with its architecture when it is installed for several."""
+    if len({e.arch for e in entries}) > 1:
+        return ", ".join(code(f"{e.version} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version)))
+    return versions(sorted({e.version for e in entries}))
+
+
 def when(change: VersionChange) -> str:
     """The honest time of a change: the exact install time when the record agrees, with the window beside it."""
     window = change.window
@@ -92,34 +99,45 @@ def when(change: VersionChange) -> str:
     return f"{span}{note}"
 
 
-def _entries(entries: Sequence[PackageEntry], change: VersionChange) -> list[str]:
-    """Versions of these entries; with the architecture when the change is about architectures."""
-    arches = {e.arch for e in (*change.old_entries, *change.new_entries)}
-    if len(arches) > 1:
-        return sorted({f"{e.version} ({e.arch})" for e in entries})
-    return sorted({e.version for e in entries})
+def _shown(entries: Sequence[PackageEntry], change: VersionChange, fallback: Sequence[str]) -> list[str]:
+    """What to list for these entries: their versions, oldest first; with the architecture where the change
+    swaps architectures of one version (i386 → x86_64), so the two sides never read the same."""
+    if not entries:
+        return list(fallback)
+    order = {v: i for i, v in enumerate(dict.fromkeys((*change.old, *change.new)))}
+    by_arch = not change.arches and len({e.arch for e in (*change.old_entries, *change.new_entries)}) > 1
+    ranked = sorted(entries, key=lambda e: (order.get(e.version, len(order)), e.arch))
+    return list(dict.fromkeys(f"{e.version} ({e.arch})" if by_arch and e.arch else e.version for e in ranked))
 
 
 def change_line(change: VersionChange, *, with_name: bool) -> str:
+    """One change as a line: what happened, from → to, for which architecture, and when.
+
+    Each side is listed from the change's own entries, so no side is ever empty: a multilib package's
+    changes name their architecture; kernels side by side say which came and which went.
+    """
     name = f"*{escape(change.package)}* " if with_name else ""
     kind = change.kind
-    kept = [v for v in change.old if v in change.new]
-    if kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED) and kept:
+    old = _shown(change.old_entries, change, change.old)
+    new = _shown(change.new_entries, change, change.new)
+    kept = [v for v in old if v in new]
+    came = [v for v in new if v not in kept]
+    went = [v for v in old if v not in kept]
+    if kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED) and kept and came and went:
         # Several versions side by side (kernels): say which came and went rather than list them all twice.
-        came = [v for v in change.new if v not in kept]
-        went = [v for v in change.old if v not in kept]
         what = f"{versions(came)} installed, {versions(went)} removed (kept {versions(kept)})"
     elif kind in (ChangeKind.UPGRADED, ChangeKind.DOWNGRADED, ChangeKind.REPLACED):
-        what = f"{versions(change.old)} → {versions(change.new)}"
+        what = f"{versions(old)} → {versions(new)}"
     elif kind in (ChangeKind.INSTALLED, ChangeKind.REINSTALLED, ChangeKind.PRESENT_AT_FIRST_RECORD):
-        what = versions(change.new)
+        what = versions(new)
     elif kind is ChangeKind.REMOVED:
-        what = versions(change.old)
+        what = versions(old)
     elif kind is ChangeKind.ADDED_BESIDE:
-        added = _entries(change.added, change) or [v for v in change.new if v not in change.old]
-        what = f"{versions(added)} beside {versions(change.old)}"
+        what = f"{versions(came or new)} beside {versions(old)}"
     else:
-        what = f"{versions(_entries(change.removed, change))} (stays: {versions(change.new)})"
+        what = f"{versions(went or old)} (stays: {versions(new)})"
+    if change.arches:
+        what += f" ({escape(', '.join(change.arches))})"
     line = f"{_VERB[kind]} {name}{what}".rstrip() + f"\n        {when(change)}"
     return line[:MAX_SECTION_TEXT]
 
@@ -149,11 +167,11 @@ def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None)
     if not current:
         installed = "not installed"
     else:
-        by_name: dict[str, list[str]] = {}
+        by_name: dict[str, list[PackageEntry]] = {}
         for entry in current:
             label = entry.name if entry.kind is InventoryKind.APPLICATION else f"{entry.name} ({entry.kind.value})"
-            by_name.setdefault(label, []).append(entry.version)
-        installed = "; ".join(f"{escape(n)} {versions(sorted(set(v)))}" for n, v in sorted(by_name.items()))
+            by_name.setdefault(label, []).append(entry)
+        installed = "; ".join(f"{escape(n)} {installed_versions(e)}" for n, e in sorted(by_name.items()))
     at = f" (inventory captured {slack_date(captured_at)})" if captured_at else ""
     return f"*Now:* {installed}{at}"
 
@@ -276,7 +294,7 @@ def render_point_in_time(
         elif not point.versions:
             lines.append(f"{label}: not installed")
         else:
-            lines.append(f"{label}: {versions(sorted({e.version for e in point.versions}))}")
+            lines.append(f"{label}: {installed_versions(point.versions)}")
         if point.after_last_capture and point.as_of:
             lines[-1] += f" _(newest capture {slack_date(point.as_of)})_"
     zone = f"a date typed without a zone is read in {escape(asked.zone)}" if asked.zone else ""

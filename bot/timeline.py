@@ -78,6 +78,9 @@ class VersionChange:
     # Entries that appeared and went away in this change (an arch or one kernel among several).
     added: tuple[PackageEntry, ...] = ()
     removed: tuple[PackageEntry, ...] = ()
+    # The architectures this change is about, for a package installed for several at once (multilib
+    # x86_64 and i686): each changes on its own. Empty: the package as a whole.
+    arches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,7 @@ def _change(
     current: InventorySnapshot,
     scheme: VersionScheme,
     removed_before: bool,
+    arch: str | None = None,
 ) -> VersionChange | None:
     old_pairs, new_pairs = _pairs(old), _pairs(new)
     if previous is not None and old_pairs == new_pairs:
@@ -288,6 +292,41 @@ def _change(
         new_entries=new,
         added=added,
         removed=removed,
+        arches=() if arch is None else (arch,),
+    )
+
+
+def multilib_packages(snapshots: Iterable[InventorySnapshot], keys: Iterable[PackageKey]) -> set[PackageKey]:
+    """The packages among `keys` installed for two architectures at once in some snapshot (glibc.x86_64
+    and glibc.i686): rpm and dpkg upgrade, install and remove each architecture on its own."""
+    wanted = set(keys)
+    found: set[PackageKey] = set()
+    for snapshot in snapshots:
+        for key in wanted - found:
+            entries = snapshot.by_package().get(key, ())
+            if len(entries) > 1 and len({entry.arch for entry in entries}) > 1:
+                found.add(key)
+    return found
+
+
+def _merged(changes: Sequence[VersionChange]) -> VersionChange:
+    """Several architectures that changed alike (same kind, same versions) as one change naming them all."""
+    first = changes[0]
+    if len(changes) == 1:
+        return first
+    added = tuple(e for c in changes for e in c.added)
+    window = first.window
+    if first.kind not in (ChangeKind.REMOVED, ChangeKind.EXTRA_REMOVED):
+        exact, note, is_date = _exact(added, window.after, window.before)
+        window = replace(window, exact=exact, exact_note=note, exact_is_date=is_date)
+    return replace(
+        first,
+        window=window,
+        old_entries=tuple(e for c in changes for e in c.old_entries),
+        new_entries=tuple(e for c in changes for e in c.new_entries),
+        added=added,
+        removed=tuple(e for c in changes for e in c.removed),
+        arches=tuple(a for c in changes for a in c.arches),
     )
 
 
@@ -298,13 +337,14 @@ def _diff(
     keys: Iterable[PackageKey],
     labels: Mapping[PackageKey, str],
     scheme: VersionScheme,
-    removed_keys: set[PackageKey],
+    removed_keys: set[tuple[PackageKey, str | None]],
+    multilib: set[PackageKey],
 ) -> list[VersionChange]:
     before = previous.by_package() if previous is not None else {}
     now = current.by_package()
     before_states = previous.package_states() if previous is not None else {}
     now_states = current.package_states()
-    changes = []
+    changes: list[VersionChange] = []
     for key in keys:
         state = now_states.get(key)
         if previous is not None and state == before_states.get(key):
@@ -312,22 +352,37 @@ def _diff(
         old, new = before.get(key, ()), now.get(key, ())
         if not old and not new:
             continue
-        change = _change(
-            key,
-            labels[key],
-            old,
-            new,
-            previous=previous,
-            current=current,
-            scheme=scheme,
-            removed_before=key in removed_keys,
-        )
-        if change is None:
-            continue
-        if change.kind is ChangeKind.REMOVED:
-            removed_keys.add(key)
-        changes.append(change)
-    changes.sort(key=lambda c: (c.package.casefold(), c.inventory.value))
+        parts: list[tuple[tuple[PackageEntry, ...], tuple[PackageEntry, ...], str | None]]
+        if key in multilib:
+            arches = sorted({entry.arch for entry in (*old, *new)})
+            parts = [
+                (tuple(e for e in old if e.arch == arch), tuple(e for e in new if e.arch == arch), arch)
+                for arch in arches
+            ]
+        else:
+            parts = [(old, new, None)]
+        alike: dict[tuple[ChangeKind, tuple[str, ...], tuple[str, ...]], list[VersionChange]] = {}
+        for part_old, part_new, arch in parts:
+            if not part_old and not part_new:
+                continue
+            change = _change(
+                key,
+                labels[key],
+                part_old,
+                part_new,
+                previous=previous,
+                current=current,
+                scheme=scheme,
+                removed_before=(key, arch) in removed_keys,
+                arch=arch,
+            )
+            if change is None:
+                continue
+            if change.kind is ChangeKind.REMOVED:
+                removed_keys.add((key, arch))
+            alike.setdefault((change.kind, change.old, change.new), []).append(change)
+        changes.extend(_merged(group) for group in alike.values())
+    changes.sort(key=lambda c: (c.package.casefold(), c.inventory.value, c.arches))
     return changes
 
 
@@ -354,9 +409,18 @@ def diff_snapshots(
     keys = set(current.by_package())
     if previous is not None:
         keys |= set(previous.by_package())
-    names = _recorded_names([s for s in (previous, current) if s is not None])
+    both = [s for s in (previous, current) if s is not None]
+    names = _recorded_names(both)
     return tuple(
-        _diff(previous, current, keys=sorted(keys), labels=_labels(names), scheme=scheme, removed_keys=set())
+        _diff(
+            previous,
+            current,
+            keys=sorted(keys),
+            labels=_labels(names),
+            scheme=scheme,
+            removed_keys=set(),
+            multilib=multilib_packages(both, keys),
+        )
     )
 
 
@@ -380,11 +444,20 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
     scheme = _scheme(ordered)
 
     changes: list[VersionChange] = []
-    removed_keys: set[PackageKey] = set()
+    removed_keys: set[tuple[PackageKey, str | None]] = set()
+    multilib = multilib_packages(known, matched)
     previous: InventorySnapshot | None = None
     for snapshot in known:
         changes.extend(
-            _diff(previous, snapshot, keys=matched, labels=labels, scheme=scheme, removed_keys=removed_keys)
+            _diff(
+                previous,
+                snapshot,
+                keys=matched,
+                labels=labels,
+                scheme=scheme,
+                removed_keys=removed_keys,
+                multilib=multilib,
+            )
         )
         previous = snapshot
 

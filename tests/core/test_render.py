@@ -104,3 +104,32 @@ def test_never_seen_suggests_close_names() -> None:
     text = blocks_to_text(message.text, message.blocks)
     assert "`opnssl` was never seen on web-1" in text
     assert "Did you mean `openssl`?" in text
+
+
+def _glibc(release: str, arch: str) -> dict[str, str]:
+    return {"Name": "glibc", "Version": "2.17", "Release": release, "Architecture": arch}
+
+
+def test_multilib_lines_name_their_architecture_and_never_list_nothing() -> None:
+    fleet = Fleet()
+    node = fleet.add(SimNode(NODE, "host", "Linux", "CentOS Linux", "7", "3.0", "10.0.0.1", START))
+    node.install(_glibc("317.el7", "x86_64"))
+    node.install(_glibc("317.el7", "i686"))
+    fleet.capture(NODE, START)
+    node.installed["AWS:Application"] = [_glibc("323.el7_9", "x86_64"), _glibc("317.el7", "i686")]
+    fleet.capture(NODE, START + timedelta(days=1))
+    node.installed["AWS:Application"] = [_glibc("324.el7_9", "x86_64"), _glibc("324.el7_9", "i686")]
+    fleet.capture(NODE, START + timedelta(days=2))
+    node.installed["AWS:Application"] = [_glibc("324.el7_9", "x86_64")]
+    fleet.capture(NODE, START + timedelta(days=3))
+    timeline = build_timeline([parse_configuration_item(i) for i in node.items], "glibc")
+    message = render_timeline(timeline, _asked("glibc"), current=None, captured_at=None, now=START,
+                              stale_after=timedelta(days=1))
+    lines = [line for line in blocks_to_text("", message.blocks).replace("`", "").splitlines() if "2.17" in line]
+    assert lines == [
+        ":small_blue_diamond: present at first record 2.17-317.el7 (i686, x86_64)",
+        ":arrow_up: upgraded 2.17-317.el7 → 2.17-323.el7_9 (x86_64)",
+        ":arrow_up: upgraded 2.17-317.el7 → 2.17-324.el7_9 (i686)",
+        ":arrow_up: upgraded 2.17-323.el7_9 → 2.17-324.el7_9 (x86_64)",
+        ":x: removed 2.17-324.el7_9 (i686)",
+    ]

@@ -283,7 +283,8 @@ CHANGE_ROWS = [
         "glibc",
         [
             (K.PRESENT_AT_FIRST_RECORD, (), ("2.26-64.amzn2",)),
-            (K.ADDED_BESIDE, ("2.26-64.amzn2",), ("2.26-64.amzn2",)),
+            # Another architecture is a package of its own (glibc.i686): installed, not "beside".
+            (K.INSTALLED, (), ("2.26-64.amzn2",)),
         ],
         id="another arch of the same version added",
     ),
@@ -325,6 +326,64 @@ def test_change_kinds(
     expected: list[tuple[ChangeKind, tuple[str, ...], tuple[str, ...]]],
 ) -> None:
     assert kinds(build_timeline(history(*steps, platform=platform), pattern)) == expected
+
+
+GLIBC_32_OLD_64_NEW = [GLIBC_64_NEW, GLIBC_32]
+MULTILIB_ROWS = {
+    "both architectures upgraded alike are one change naming both": (
+        [[GLIBC_64, GLIBC_32], [GLIBC_64_NEW, GLIBC_32_NEW]],
+        [
+            (K.PRESENT_AT_FIRST_RECORD, ("i686", "x86_64"), (), ("2.26-64.amzn2",)),
+            (K.UPGRADED, ("i686", "x86_64"), ("2.26-64.amzn2",), ("2.26-65.amzn2",)),
+        ],
+    ),
+    "one architecture upgraded, the other kept: no removal": (
+        [[GLIBC_64, GLIBC_32], GLIBC_32_OLD_64_NEW],
+        [
+            (K.PRESENT_AT_FIRST_RECORD, ("i686", "x86_64"), (), ("2.26-64.amzn2",)),
+            (K.UPGRADED, ("x86_64",), ("2.26-64.amzn2",), ("2.26-65.amzn2",)),
+        ],
+    ),
+    "one architecture upgraded, the other removed": (
+        [[GLIBC_64, GLIBC_32], [GLIBC_64_NEW]],
+        [
+            (K.PRESENT_AT_FIRST_RECORD, ("i686", "x86_64"), (), ("2.26-64.amzn2",)),
+            (K.REMOVED, ("i686",), ("2.26-64.amzn2",), ()),
+            (K.UPGRADED, ("x86_64",), ("2.26-64.amzn2",), ("2.26-65.amzn2",)),
+        ],
+    ),
+    "the second architecture installed later, removed, reinstalled": (
+        [[GLIBC_64], [GLIBC_64, GLIBC_32], [GLIBC_64], [GLIBC_64, GLIBC_32_NEW]],
+        [
+            (K.PRESENT_AT_FIRST_RECORD, ("x86_64",), (), ("2.26-64.amzn2",)),
+            (K.INSTALLED, ("i686",), (), ("2.26-64.amzn2",)),
+            (K.REMOVED, ("i686",), ("2.26-64.amzn2",), ()),
+            (K.REINSTALLED, ("i686",), (), ("2.26-65.amzn2",)),
+        ],
+    ),
+    "the lagging architecture catches up": (
+        [[GLIBC_64, GLIBC_32], GLIBC_32_OLD_64_NEW, [GLIBC_64_NEW, GLIBC_32_NEW]],
+        [
+            (K.PRESENT_AT_FIRST_RECORD, ("i686", "x86_64"), (), ("2.26-64.amzn2",)),
+            (K.UPGRADED, ("x86_64",), ("2.26-64.amzn2",), ("2.26-65.amzn2",)),
+            (K.UPGRADED, ("i686",), ("2.26-64.amzn2",), ("2.26-65.amzn2",)),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("steps", "expected"), MULTILIB_ROWS.values(), ids=MULTILIB_ROWS.keys())
+def test_multilib_architectures_change_each_on_their_own(
+    steps: list[list[Entry]], expected: list[tuple[ChangeKind, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+) -> None:
+    timeline = build_timeline(history(*steps), "glibc")
+    assert [(c.kind, c.arches, c.old, c.new) for c in timeline.changes] == expected
+    assert timeline.matched_names == ("glibc",)
+
+
+def test_a_package_never_on_two_architectures_at_once_is_not_split() -> None:
+    timeline = build_timeline(history([K1, K2], [K2, K3]), "kernel")
+    assert {c.arches for c in timeline.changes} == {()}
 
 
 def test_both_content_shapes_give_the_same_timeline() -> None:
