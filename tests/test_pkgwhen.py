@@ -10,6 +10,7 @@ from bot.sim.aws import Faults
 from bot.sim.default_fleet import (
     AL2_RETIRED,
     AL2_WEB,
+    CENTOS_MULTILIB_PACKAGE,
     ONPREM_REMOVED_PACKAGE,
     SEED_AGENT_CAPTURE,
     SEED_REST_CAPTURE,
@@ -197,3 +198,17 @@ def test_the_agent_listed_as_application_and_as_aws_component_is_one_package(wor
     assert "upgraded 2.3.1205.0-1.amzn2 → 2.3.1319.0-1.amzn2" in text
     assert text.count("Now: amazon-ssm-agent") == 1
     assert "Now: amazon-ssm-agent 3.3.1142.0-1.amzn2 (inventory captured" in text
+
+
+def test_multilib_changes_name_their_architecture(workspace: SimWorkspace) -> None:
+    text = ask(workspace, f"legacy-app-1 {CENTOS_MULTILIB_PACKAGE}*")
+    assert "installed glibc 2.17-317.el7 (i686)" in text
+    assert "upgraded glibc 2.17-317.el7 → 2.17-323.el7_9 (i686, x86_64)" in text
+    zlib = ask(workspace, "legacy-app-1 zlib")
+    # An admin upgraded the x86_64 build alone; the i686 one stayed, and was removed later.
+    assert "upgraded 1.2.7-18.el7 → 1.2.7-19.el7_9 (x86_64)" in zlib
+    assert "removed 1.2.7-18.el7 (i686)" in zlib
+    assert zlib.count("removed") == 1
+    assert "Now: zlib 1.2.7-19.el7_9" in zlib
+    both = ask(workspace, "legacy-app-1 nss-softokn-freebl")
+    assert "Now: nss-softokn-freebl 3.53.1-6.el7_9 (i686), 3.53.1-6.el7_9 (x86_64)" in both

@@ -16,6 +16,9 @@ The nodes (ids are module constants):
 - `WIN_APP` (win-app-1): Windows Server 2019, monthly Patch Tuesday hotfixes and application updates.
 - `ONPREM_DB` (no Name tag, found by computer name): a Rocky Linux 8 hybrid node with dnf updates,
   a removal and a later reinstall.
+- `CENTOS_LEGACY` (legacy-app-1): CentOS 7 with a 32-bit vendor binary, so glibc, libgcc, libstdc++
+  and zlib are installed for x86_64 and i686 (multilib); an admin's `rpm -U` of one architecture, and
+  the 32-bit libraries removed when the binary went.
 - Small cases: `AL2_BATCH` (shares the `i-0ab` prefix with web-1), `WIN_LEGACY` (offline, its last
   capture three days old), `AL2_BUILD` (no inventory association, history only), `AL2_RETIRED`
   (became unmanaged).
@@ -42,6 +45,7 @@ ONPREM_DB = "mi-0c5d7e9f1a3b5c7d9"
 WIN_LEGACY = "i-05e4d3c2b1a098765"
 AL2_BUILD = "i-09c8b7a6f5e4d3c21"
 AL2_RETIRED = "i-0d1e2f3a4b5c6d7e8"
+CENTOS_LEGACY = "i-0c7e4b1d9a2f3e5c6"
 
 ONPREM_DB_COMPUTER_NAME = "db-onprem-01.corp.example"
 # The one global inventory association (State Manager, AWS-GatherSoftwareInventory, every 30 minutes).
@@ -106,6 +110,9 @@ UBUNTU_DOWNGRADE_TO = "20.10.7-0ubuntu5~20.04.2"
 # The on-prem node's removal and reinstall.
 ONPREM_REMOVED_PACKAGE = "tcpdump"
 
+# CentOS 7 legacy-app-1 runs a 32-bit vendor binary: glibc and friends for x86_64 and i686 (multilib).
+CENTOS_MULTILIB_PACKAGE = "glibc"
+
 # Anything earlier leaves no room after the last dated change for the "recent" ones.
 EARLIEST_NOW = datetime(2023, 2, 1, tzinfo=UTC)
 _RECENT_LAG = timedelta(minutes=20)  # how long before `now` the latest inventory run of a live node was
@@ -131,6 +138,7 @@ def build_default_fleet(now: datetime | None = None) -> Fleet:
     _win_legacy(fleet, now)
     _al2_build(fleet, now)
     _al2_retired(fleet, now)
+    _centos_legacy(fleet, now)
     return fleet
 
 
@@ -380,33 +388,55 @@ class _RpmHost:
     def transaction(
         self, start: datetime, ops: Sequence[str], step: timedelta = timedelta(seconds=3)
     ) -> datetime:
-        """Run `ops` ("up NAME EVR", "install NAME [EVR]", "kernel NAME EVR", "remove NAME"); return when it ended."""
+        """Run `ops` ("up NAME EVR", "install NAME [EVR]", "kernel NAME EVR", "remove NAME"); return when it ended.
+
+        NAME may carry an architecture (`glibc.i686`), as yum takes it: the operation is then about that
+        architecture alone. Without one, `up` upgrades every installed architecture (yum keeps multilib
+        packages in step) and `remove` removes them all.
+        """
         at = start
         for op in ops:
-            verb, name, *rest = op.split()
+            verb, target, *rest = op.split()
+            name, arch = _name_arch(target)
             evr = rest[0] if rest else None
+            named = [e for e in self.node.entries() if e["Name"] == name]
             if verb == "up":
                 assert evr is not None
-                self.node.replace(self._entry(self._built(name, evr), at))
+                arches: list[str | None] = [arch] if arch else [*sorted({e["Architecture"] for e in named})]
+                for each in arches or [None]:
+                    pkg = self._built(name, evr, each)
+                    for old in [e for e in named if e["Architecture"] == pkg.arch]:
+                        _drop(self.node, old)
+                    self.node.install(self._entry(pkg, at))
             elif verb == "install":
-                pkg = self.packages[name] if evr is None else self._built(name, evr)
+                pkg = self._built(name, evr, arch)
                 self.node.install(self._entry(pkg, at))
             elif verb == "kernel":
                 assert evr is not None
-                self.node.install(self._entry(self._built(name, evr), at))
+                self.node.install(self._entry(self._built(name, evr, arch), at))
                 kernels = [e for e in self.node.entries() if e["Name"] == name]
                 for old in kernels[: max(0, len(kernels) - _YUM_INSTALLONLY_LIMIT)]:
                     _drop(self.node, old)
             elif verb == "remove":
-                for old in [e for e in self.node.entries() if e["Name"] == name]:
+                for old in [e for e in named if arch is None or e["Architecture"] == arch]:
                     _drop(self.node, old)
             else:
                 raise ValueError(f"unknown operation {op!r}")
             at += step
         return at + step  # yum's cleanup and verification steps
 
-    def _built(self, name: str, evr: str) -> _Rpm:
-        return self.packages[name].build(evr)
+    def _built(self, name: str, evr: str | None, arch: str | None = None) -> _Rpm:
+        pkg = self.packages[name] if evr is None else self.packages[name].build(evr)
+        return pkg if arch is None else dataclasses.replace(pkg, arch=arch)
+
+
+# Architectures an operation's package name may end in (`glibc.i686`).
+_RPM_ARCHES = frozenset({"x86_64", "i686", "noarch", "aarch64"})
+
+
+def _name_arch(target: str) -> tuple[str, str | None]:
+    name, dot, arch = target.rpartition(".")
+    return (name, arch) if dot and arch in _RPM_ARCHES else (target, None)
 
 
 def _drop(node: SimNode, entry: Entry, type_name: str = "AWS:Application") -> None:
@@ -1007,6 +1037,36 @@ def _dnf_release(host: _RpmHost, at: datetime, ops: Sequence[str], platform_vers
     end = host.transaction(at, ops)
     host.node.platform_version = platform_version
     return end
+
+
+# --- CentOS 7 (multilib) -------------------------------------------------------------------------------
+
+
+def _centos_legacy(fleet: Fleet, now: datetime) -> None:
+    launched = _at(2021, 3, 9, 6, 12, second=33)
+    node = _add(
+        fleet,
+        SimNode(
+            node_id=CENTOS_LEGACY,
+            computer_name="ip-172-31-38-94.ec2.internal",
+            platform_type="Linux",
+            platform_name="CentOS Linux",
+            platform_version="7.9.2009",
+            agent_version="3.0.882.0",
+            ip_address="172.31.38.94",
+            registered_at=launched + timedelta(minutes=1, seconds=4),
+            name_tag="legacy-app-1",
+            content_shape="list",
+            inventory_association_id=INVENTORY_ASSOCIATION_ID,
+        ),
+    )
+    runs = _Runs(fleet, node, timedelta(minutes=17, seconds=9, milliseconds=301))
+    host = _RpmHost(node, _CENTOS_PACKAGES, "CentOS", {"amazon-ssm-agent": "Amazon.com"})
+    host.image(_at(2020, 11, 12, 4, 2, second=10), _CENTOS_PACKAGES, seconds_each=0.7)
+    runs.capture(node.registered_at + timedelta(minutes=1, seconds=12, milliseconds=301))
+    for start, ops in _CENTOS_UPDATES:
+        runs.change(start, partial(host.transaction, ops=ops))
+    runs.capture(_last_run(now, 33))
 
 
 # --- data: Amazon Linux 2 -----------------------------------------------------------------------------
@@ -2681,3 +2741,57 @@ _ROCKY_RECENT = [
     "up amazon-ssm-agent 3.3.1142.0-1",
 ]
 _ROCKY_RECENT_PLATFORM_VERSION = "8.10"
+
+
+# --- data: CentOS 7 ---------------------------------------------------------------------------------
+
+_CENTOS_TABLE = """
+gpg-pubkey|f4a80eb5-53a7ff4b|(none)|Public Keys|(none)|gpg(CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>)
+setup|2.8.71-11.el7|n|System Environment/Base||A set of system configuration and setup files|https://pagure.io/setup/
+filesystem|3.2-25.el7|x|System Environment/Base||The basic directory layout for a Linux system|https://pagure.io/filesystem
+centos-release|7-9.2009.0.el7.centos|x|System Environment/Base||CentOS Linux release file
+glibc-common|2.17-317.el7|x|System Environment/Base|glibc|Common binaries and locale data for glibc|http://www.gnu.org/software/glibc/
+glibc|2.17-317.el7|x|System Environment/Libraries||The GNU libc libraries|http://www.gnu.org/software/glibc/
+nss-softokn-freebl|3.53.1-6.el7_9|x|System Environment/Libraries|nss-softokn|Freebl library for the Network Security Services|http://www.mozilla.org/projects/security/pki/nss/
+libgcc|4.8.5-44.el7|x|System Environment/Libraries|gcc|GCC version 4.8 shared support library|http://gcc.gnu.org
+libstdc++|4.8.5-44.el7|x|System Environment/Libraries|gcc|GNU Standard C++ Library|http://gcc.gnu.org
+zlib|1.2.7-18.el7|x|System Environment/Libraries||The compression and decompression library|http://www.zlib.net/
+bash|4.2.46-34.el7|x|System Environment/Shells||The GNU Bourne Again shell|http://www.gnu.org/software/bash
+openssl-libs|1:1.0.2k-19.el7|x|System Environment/Libraries|openssl|A general purpose cryptography library with TLS implementation|http://www.openssl.org/
+openssl|1:1.0.2k-19.el7|x|System Environment/Libraries||Utilities from the general purpose cryptography library with TLS implementation|http://www.openssl.org/
+libcurl|7.29.0-59.el7|x|Development/Libraries|curl|A library for getting files from web servers|http://curl.haxx.se/
+curl|7.29.0-59.el7|x|Applications/Internet||A utility for getting files from remote servers (FTP, HTTP, and others)|http://curl.haxx.se/
+rpm|4.11.3-45.el7|x|System Environment/Base||The RPM package management system|http://www.rpm.org/
+yum|3.4.3-168.el7.centos|n|System Environment/Base||RPM package installer/updater/manager|http://yum.baseurl.org/
+systemd|219-78.el7|x|System Environment/Base||A System and Service Manager|http://www.freedesktop.org/wiki/Software/systemd
+sudo|1.8.23-10.el7|x|Applications/System||Allows restricted root access for specified users|http://www.courtesan.com/sudo/
+openssh-server|7.4p1-21.el7|x|System Environment/Daemons|openssh|An open source SSH server daemon|http://www.openssh.com/portable.html
+kernel|3.10.0-1160.el7|x|System Environment/Kernel||The Linux kernel|http://www.kernel.org/
+amazon-ssm-agent|3.0.882.0-1|x|Unspecified||Amazon SSM Agent for managing EC2 Instances using SSM APIs|https://github.com/aws/amazon-ssm-agent
+"""
+_CENTOS_PACKAGES = _rpm_table(_CENTOS_TABLE)
+# What the 32-bit vendor binary needs (yum install glibc.i686 … pulls nss-softokn-freebl.i686 with it).
+_CENTOS_I686 = ("glibc", "nss-softokn-freebl", "libgcc", "libstdc++", "zlib")
+_CENTOS_UPDATES: tuple[tuple[datetime, list[str]], ...] = (
+    (_at(2021, 4, 6, 3, 40), [f"install {name}.i686" for name in _CENTOS_I686]),
+    (
+        _at(2021, 6, 15, 2, 20),
+        [
+            *_family(("glibc-common", "glibc"), "2.17-323.el7_9"),
+            "kernel kernel 3.10.0-1160.31.1.el7",
+            "up sudo 1.8.23-10.el7_9.1",
+        ],
+    ),
+    # An admin's `rpm -Uvh zlib-…x86_64.rpm` for a CVE: the i686 build stays behind.
+    (_at(2022, 2, 9, 9, 5), ["up zlib.x86_64 1.2.7-19.el7_9"]),
+    # The vendor binary retired: its 32-bit libraries go; glibc is updated for both remaining in step.
+    (
+        _at(2022, 5, 18, 2, 15),
+        [
+            "remove libstdc++.i686",
+            "remove zlib.i686",
+            *_family(("glibc-common", "glibc"), "2.17-326.el7_9"),
+            *_family(("openssl-libs", "openssl"), "1:1.0.2k-25.el7_9"),
+        ],
+    ),
+)
