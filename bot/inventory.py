@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -46,8 +46,13 @@ class PackageEntry:
     version: str
     arch: str = ""
     installed_at: datetime | None = None
-    # `installed_at` is a day (Windows records dates), not a moment.
+    # `installed_at` is a day (Windows records dates), not a moment: then it is the start of that day in
+    # UTC, and `installed_day` the calendar day itself, as the server named it.
     installed_date_only: bool = False
+    installed_day: date | None = None
+    # Whether the server's UTC offset on that day is known (the day then starts exactly at `installed_at`);
+    # otherwise `installed_at` is UTC midnight of the day and the day may start 14 hours either side.
+    installed_day_zoned: bool = False
     publisher: str = ""
     package_id: str = ""
     installed_by: str = ""
@@ -233,18 +238,88 @@ def _parse_time_text(text: str) -> datetime:
 
 
 _TIME_OF_DAY = re.compile(r"\d:\d\d")
+_DAY = timedelta(days=1)
+# Zones run from UTC-12 to UTC+14. A local midnight at 10:00 to 12:00 UTC fits two of them; the one people
+# live and run servers in is taken: Hawaii (UTC-10), New Zealand's summer and Tonga (UTC+13), New
+# Zealand's winter and Fiji (UTC+12), rather than Kiribati's Line Islands, Niue or no one.
+_EARLIEST_OFFSET, _LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+_PREFERRED_OFFSETS = {
+    timedelta(hours=10): timedelta(hours=-10),
+    timedelta(hours=11): timedelta(hours=13),
+    timedelta(hours=12): timedelta(hours=12),
+}
 
 
-def _is_date_only(text: str, moment: datetime, has_release: bool) -> bool:
-    """Whether an InstalledTime names a day rather than a moment.
+@dataclass(frozen=True)
+class InstalledTime:
+    """What an InstalledTime says: a moment, or a calendar day (with where it starts in UTC, if known)."""
 
-    Windows records install dates, written as local midnight (`…12:00:00 AM`, `…T00:00:00Z`) or with no
-    time at all (`20161011`); rpm records seconds, so an rpm entry (it has a Release) is never a date.
+    at: datetime
+    date_only: bool = False
+    day: date | None = None
+    zoned: bool = False
+
+
+def _midnight_offset(moment: datetime) -> timedelta | None:
+    """The UTC offset at which this UTC moment is local midnight, if it is a whole quarter hour."""
+    into_day = timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second)
+    if moment.second or moment.microsecond or moment.minute % 15:
+        return None
+    if not into_day:
+        return timedelta(0)
+    if into_day in _PREFERRED_OFFSETS:
+        return _PREFERRED_OFFSETS[into_day]
+    for offset in (-into_day, _DAY - into_day):
+        if _EARLIEST_OFFSET <= offset <= _LATEST_OFFSET:
+            return offset
+    return None
+
+
+def _written_zone(text: str) -> timedelta | None:
+    """The UTC offset a time text names (`Z`, `+09:00`); None when it names none."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(text, default=_DEFAULT_A)
+        except (ValueError, OverflowError):
+            return None
+    return parsed.utcoffset()
+
+
+def read_installed_time(text: str, *, has_release: bool, windows: bool) -> InstalledTime | None:
+    """An InstalledTime as what it means; None when unreadable.
+
+    rpm records moments (an rpm entry has a Release). Windows records install *dates*: the registry's
+    InstallDate, a hotfix's InstalledOn. The agent writes them as the day (`20161011`, `…12:00:00 AM`),
+    or as the server's local midnight converted to UTC (`2022-03-29T15:00:00Z` for 30 March on a UTC+9
+    server). The second form tells the server's offset on that day, so the day it names is known: the
+    UTC offset that makes the time a local midnight.
     """
-    if not _TIME_OF_DAY.search(text):
-        return True
-    midnight = moment.hour == moment.minute == moment.second == moment.microsecond == 0
-    return midnight and not has_release
+    try:
+        moment = parse_time(text)
+    except ValueError:
+        return None  # an unreadable InstalledTime only costs the exact time; the window remains
+    named = _written_zone(text)
+    if not _TIME_OF_DAY.search(text) or (named is None and not has_release and _is_midnight(moment)):
+        return InstalledTime(moment, date_only=True, day=moment.date())
+    if has_release or named is None:
+        return InstalledTime(moment)
+    if named:
+        # The writer kept the server's own offset (`2022-03-30T00:00:00+09:00`).
+        local = moment + named
+        if windows and _is_midnight(local):
+            return InstalledTime(moment, date_only=True, day=local.date(), zoned=True)
+        return InstalledTime(moment)
+    offset = _midnight_offset(moment) if windows else (timedelta(0) if _is_midnight(moment) else None)
+    if offset is None:
+        return InstalledTime(moment)
+    day = (moment + offset).date()
+    return InstalledTime(moment, date_only=True, day=day, zoned=windows)
+
+
+def _is_midnight(moment: datetime) -> bool:
+    return moment.hour == moment.minute == moment.second == moment.microsecond == 0
 
 
 # --- entries --------------------------------------------------------------------------------------------
@@ -282,31 +357,31 @@ def _display_version(kind: InventoryKind, fields: Mapping[str, str]) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _installed(text: str, has_release: bool) -> tuple[datetime | None, bool]:
-    """(time, date only) of an InstalledTime; cached because the same values recur in every item."""
-    try:
-        moment = parse_time(text)
-    except ValueError:
-        return None, False  # an unreadable InstalledTime only costs the exact time; the window remains
-    return moment, _is_date_only(text, moment, has_release)
+def _installed(text: str, has_release: bool, windows: bool) -> InstalledTime | None:
+    # Cached: the same values recur in every item.
+    return read_installed_time(text, has_release=has_release, windows=windows)
 
 
-def _entry(kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str = "") -> PackageEntry | None:
+def _entry(
+    kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str = "", *, windows: bool = False
+) -> PackageEntry | None:
     if all(type(value) is str for value in fields.values()):
-        return _shared_entry(kind, fallback_name, tuple(fields.items()))
-    return _new_entry(kind, fields, fallback_name)
+        return _shared_entry(kind, fallback_name, tuple(fields.items()), windows)
+    return _new_entry(kind, fields, fallback_name, windows)
 
 
 @lru_cache(maxsize=32768)
 def _shared_entry(
-    kind: InventoryKind, fallback_name: str, items: tuple[tuple[str, str], ...]
+    kind: InventoryKind, fallback_name: str, items: tuple[tuple[str, str], ...], windows: bool
 ) -> PackageEntry | None:
     # Most packages are unchanged from one item to the next: identical entries share one object, which
     # keeps a cached history of many items about as small as one item, and parses it faster.
-    return _new_entry(kind, dict(items), fallback_name)
+    return _new_entry(kind, dict(items), fallback_name, windows)
 
 
-def _new_entry(kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str) -> PackageEntry | None:
+def _new_entry(
+    kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str, windows: bool
+) -> PackageEntry | None:
     texts = {
         str(key): value if type(value) is str else _text(value)
         for key, value in fields.items()
@@ -320,16 +395,18 @@ def _new_entry(kind: InventoryKind, fields: Mapping[str, Any], fallback_name: st
     if not name:
         return None
     installed_text = texts.get("InstalledTime", "").strip()
-    installed_at, date_only = (
-        _installed(installed_text, bool(texts.get("Release"))) if installed_text else (None, False)
-    )
+    # Hotfixes are dated on every platform that has them; applications on Windows.
+    dated = windows or kind is InventoryKind.WINDOWS_UPDATE
+    installed = _installed(installed_text, bool(texts.get("Release")), dated) if installed_text else None
     return PackageEntry(
         kind=kind,
         name=name,
         version=_display_version(kind, texts),
         arch=texts.get("Architecture", "").strip(),
-        installed_at=installed_at,
-        installed_date_only=date_only,
+        installed_at=installed.at if installed else None,
+        installed_date_only=installed.date_only if installed else False,
+        installed_day=installed.day if installed else None,
+        installed_day_zoned=installed.zoned if installed else False,
         publisher=texts.get("Publisher", ""),
         package_id=texts.get("PackageId", ""),
         installed_by=texts.get("InstalledBy", ""),
@@ -360,7 +437,7 @@ def _content_entries(type_name: str, content: Any) -> Iterable[tuple[str, Any]]:
     raise MalformedItem(f"{type_name}.Content is a {type(content).__name__}, expected a list or an object")
 
 
-def _parse_content(kind: InventoryKind, content: Any) -> tuple[list[PackageEntry], int]:
+def _parse_content(kind: InventoryKind, content: Any, windows: bool) -> tuple[list[PackageEntry], int]:
     entries: list[PackageEntry] = []
     skipped = 0
     for map_key, raw in _content_entries(kind.value, content):
@@ -368,7 +445,7 @@ def _parse_content(kind: InventoryKind, content: Any) -> tuple[list[PackageEntry
             raise MalformedItem(
                 f"an entry of {kind.value}.Content is a {type(raw).__name__}, expected an object"
             )
-        entry = _entry(kind, raw, fallback_name=map_key)
+        entry = _entry(kind, raw, fallback_name=map_key, windows=windows)
         if entry is None:
             skipped += 1
         else:
@@ -376,8 +453,11 @@ def _parse_content(kind: InventoryKind, content: Any) -> tuple[list[PackageEntry
     return entries, skipped
 
 
-def parse_inventory_entries(type_name: str, entries: Sequence[Mapping[str, str]]) -> tuple[PackageEntry, ...]:
-    """Rows of SSM ListInventoryEntries (the node's current inventory) as package entries.
+def parse_inventory_entries(
+    type_name: str, entries: Sequence[Mapping[str, str]], *, windows: bool = False
+) -> tuple[PackageEntry, ...]:
+    """Rows of SSM ListInventoryEntries (the node's current inventory) as package entries (`windows`: the
+    node runs Windows, whose install times are dates).
 
     Raises ValueError for an inventory type that does not describe software (e.g. `AWS:Network`).
     """
@@ -387,7 +467,7 @@ def parse_inventory_entries(type_name: str, entries: Sequence[Mapping[str, str]]
         raise ValueError(
             f"{type_name!r} is not a software inventory type (expected one of {', '.join(InventoryKind)})"
         ) from None
-    parsed = (_entry(kind, row) for row in entries)
+    parsed = (_entry(kind, row, windows=windows) for row in entries)
     return tuple(sorted((entry for entry in parsed if entry is not None), key=_sort_key))
 
 
@@ -460,6 +540,10 @@ def _platform(section: Any, node_id: str) -> PlatformInfo | None:
     )
 
 
+def is_windows(platform: PlatformInfo) -> bool:
+    return platform.type.casefold() == "windows" or "windows" in platform.name.casefold()
+
+
 def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
     """A `ManagedInstanceInventory` configuration item, API form or notification form, as a snapshot.
 
@@ -489,6 +573,8 @@ def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
     state_id = _text(state) if state not in (None, "") else str(int(captured_at.timestamp() * 1000))
 
     configuration = _configuration(item, node_id)
+    platform = _platform(configuration.get(INSTANCE_INFORMATION), node_id)
+    windows = platform is not None and is_windows(platform)
     packages: list[PackageEntry] = []
     skipped = 0
     for kind in InventoryKind:
@@ -497,7 +583,7 @@ def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
             continue
         if not isinstance(section, Mapping):
             raise MalformedItem(f"{kind.value} of the item for {node_id} is not an object")
-        entries, dropped = _parse_content(kind, section.get("Content"))
+        entries, dropped = _parse_content(kind, section.get("Content"), windows)
         packages.extend(entries)
         skipped += dropped
 
@@ -511,7 +597,7 @@ def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
         state_id=state_id,
         status=_text(item.get("configurationItemStatus")) or "OK",
         packages=tuple(sorted(packages, key=_sort_key)),
-        platform=_platform(configuration.get(INSTANCE_INFORMATION), node_id),
+        platform=platform,
         unmanaged=unmanaged,
         account_id=_text(_first(item, "accountId", "awsAccountId")),
         region=_text(item.get("awsRegion")),

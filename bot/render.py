@@ -92,9 +92,12 @@ def when(change: VersionChange) -> str:
         span = f"first recorded {slack_date(window.before)}"
     else:
         span = f"recorded between {slack_date(window.after)} and {slack_date(window.before)}"
+    if window.exact is not None and window.exact_is_date:
+        # A date is the day the server named, never a moment and never shifted into another zone's day.
+        day = window.exact_day or window.exact.date()
+        return f"*{day.isoformat()}* (install date, the server's own day) · {span}"
     if window.exact is not None:
-        exact = window.exact.strftime("%Y-%m-%d") if window.exact_is_date else slack_date(window.exact)
-        return f"*{exact}* (install time) · {span}"
+        return f"*{slack_date(window.exact)}* (install time) · {span}"
     note = f" · _{escape(window.exact_note)}_" if window.exact_note else ""
     return f"{span}{note}"
 

@@ -14,7 +14,7 @@ import difflib
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry, parse_time
@@ -22,9 +22,12 @@ from bot.versions import VersionScheme, compare_versions, scheme_for, version_so
 
 PackageKey = tuple[InventoryKind, str]
 
-# A date-only InstalledTime is the node's local date (Windows writes local midnight); time zones span
-# UTC-12 to UTC+14, so such a date is checked against the window with this much slack either way.
-DATE_ONLY_SLACK = timedelta(hours=14)
+# A date-only InstalledTime is the node's local day (Windows records dates). Where the node's offset is
+# not known, the day starts somewhere from 14 hours before its UTC midnight (UTC+14) to 12 hours after
+# (UTC-12), and lasts a day: so much slack either way when it is checked against the window.
+DAY = timedelta(days=1)
+EARLIEST_DAY_START = timedelta(hours=14)
+LATEST_DAY_START = timedelta(hours=12)
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -57,8 +60,29 @@ class ChangeWindow:
     exact: datetime | None = None
     # Why InstalledTime was not used, when the package had one that contradicts the record.
     exact_note: str | None = None
-    # `exact` is a date (Windows and some gatherers record only the day), not a moment.
+    # `exact` is a date (Windows and some gatherers record only the day), not a moment: `exact` is then the
+    # start of `exact_day` in UTC, exactly when `exact_day_zoned` (the node's offset is known), else its
+    # UTC midnight.
     exact_is_date: bool = False
+    exact_day: date | None = None
+    exact_day_zoned: bool = False
+
+    def span(self) -> tuple[datetime | None, datetime]:
+        """When the change can have happened, as narrowly as the record tells: the install time, else the
+        day it names as far as it overlaps the window, else the window (`None`: no start known)."""
+        if self.exact is None:
+            return self.after, self.before
+        if not self.exact_is_date:
+            return self.exact, self.exact
+        start, end = day_span(self.exact, self.exact_day_zoned)
+        return (start if self.after is None else max(start, self.after)), min(end, self.before)
+
+
+def day_span(start: datetime, zoned: bool) -> tuple[datetime, datetime]:
+    """The moments a date-only install time can stand for: its day, or wider where the offset is unknown."""
+    if zoned:
+        return start, start + DAY
+    return start - EARLIEST_DAY_START, start + DAY + LATEST_DAY_START
 
 
 @dataclass(frozen=True)
@@ -190,43 +214,58 @@ def _versions(entries: Iterable[PackageEntry], scheme: VersionScheme) -> tuple[s
     return tuple(sorted({entry.version for entry in entries}, key=version_sort_key(scheme)))
 
 
-def _fmt(moment: datetime, date_only: bool = False) -> str:
-    return moment.strftime("%Y-%m-%d") if date_only else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+def _fmt(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _exact(
-    added: Sequence[PackageEntry], after: datetime | None, before: datetime
-) -> tuple[datetime | None, str | None, bool]:
-    """(exact, note, is_date) from the InstalledTime of the entries a change brought in."""
-    dated = [entry for entry in added if entry.installed_at is not None]
-    times = [entry.installed_at for entry in dated if entry.installed_at is not None]
-    if not times:
-        return None, None, False
-    earliest, latest = min(times), max(times)
+def _fmt_installed(entry: PackageEntry) -> str:
+    if entry.installed_date_only and entry.installed_day is not None:
+        return entry.installed_day.isoformat()
+    assert entry.installed_at is not None
+    return _fmt(entry.installed_at)
+
+
+@dataclass(frozen=True)
+class _InstallTime:
+    exact: datetime | None = None
+    note: str | None = None
+    is_date: bool = False
+    day: date | None = None
+    zoned: bool = False
+
+
+def _exact(added: Sequence[PackageEntry], after: datetime | None, before: datetime) -> _InstallTime:
+    """The install time of the entries a change brought in, when it agrees with the window [after, before]."""
+    dated = sorted((e for e in added if e.installed_at is not None), key=lambda e: e.installed_at or before)
+    if not dated:
+        return _InstallTime()
+    earliest, latest = dated[0], dated[-1]
+    assert earliest.installed_at is not None and latest.installed_at is not None
     date_only = all(entry.installed_date_only for entry in dated)
     if date_only:
-        # The whole local day counts: consistent when any moment of it can fall inside the window.
-        too_late = earliest - DATE_ONLY_SLACK > before
-        too_early = after is not None and latest + timedelta(days=1) + DATE_ONLY_SLACK <= after
+        # The whole day counts: consistent when any moment of it can fall inside the window.
+        too_late = day_span(earliest.installed_at, earliest.installed_day_zoned)[0] > before
+        too_early = after is not None and day_span(latest.installed_at, latest.installed_day_zoned)[1] <= after
     else:
-        too_late = latest > before
-        too_early = after is not None and earliest < after
+        too_late = latest.installed_at > before
+        too_early = after is not None and earliest.installed_at < after
     if too_late:
-        return (
-            None,
-            f"InstalledTime {_fmt(latest, date_only)} is later than the capture that first showed this "
-            f"version ({_fmt(before)}): the node's clock or the recorded time is wrong, so it is not used.",
-            False,
+        return _InstallTime(
+            note=f"InstalledTime {_fmt_installed(latest)} is later than the capture that first showed this "
+            f"version ({_fmt(before)}): the node's clock or the recorded time is wrong, so it is not used."
         )
     if too_early and after is not None:
-        return (
-            None,
-            f"InstalledTime {_fmt(earliest, date_only)} is earlier than the capture of {_fmt(after)}, which did "
-            "not show this version yet: the package kept an older timestamp (an rpm installed with its "
-            "times preserved, or a clock set wrong), so only the window is certain.",
-            False,
+        return _InstallTime(
+            note=f"InstalledTime {_fmt_installed(earliest)} is earlier than the capture of {_fmt(after)}, which "
+            "did not show this version yet: the package kept an older timestamp (an rpm installed with its "
+            "times preserved, or a clock set wrong), so only the window is certain."
         )
-    return latest, None, date_only
+    return _InstallTime(
+        latest.installed_at,
+        is_date=date_only,
+        day=latest.installed_day if date_only else None,
+        zoned=date_only and latest.installed_day_zoned,
+    )
 
 
 def _change(
@@ -269,21 +308,12 @@ def _change(
         kind = {1: ChangeKind.UPGRADED, -1: ChangeKind.DOWNGRADED}.get(order, ChangeKind.REPLACED)
 
     after = previous.captured_at if previous is not None else None
-    exact: tuple[datetime | None, str | None, bool] = (None, None, False)
-    if kind not in (ChangeKind.REMOVED, ChangeKind.EXTRA_REMOVED):
-        exact = _exact(added, after, current.captured_at)
     return VersionChange(
         package=label,
         kind=kind,
         old=old_versions,
         new=new_versions,
-        window=ChangeWindow(
-            after=after,
-            before=current.captured_at,
-            exact=exact[0],
-            exact_note=exact[1],
-            exact_is_date=exact[2],
-        ),
+        window=_window(kind, added, after, current.captured_at),
         node_id=current.node_id,
         state_id=current.state_id,
         # The kind of the report itself: an AWS component only when nothing reports it as an application.
@@ -293,6 +323,23 @@ def _change(
         added=added,
         removed=removed,
         arches=() if arch is None else (arch,),
+    )
+
+
+def _window(
+    kind: ChangeKind, added: Sequence[PackageEntry], after: datetime | None, before: datetime
+) -> ChangeWindow:
+    if kind in (ChangeKind.REMOVED, ChangeKind.EXTRA_REMOVED):
+        return ChangeWindow(after=after, before=before)  # a removal leaves no install time behind
+    found = _exact(added, after, before)
+    return ChangeWindow(
+        after=after,
+        before=before,
+        exact=found.exact,
+        exact_note=found.note,
+        exact_is_date=found.is_date,
+        exact_day=found.day,
+        exact_day_zoned=found.zoned,
     )
 
 
@@ -315,13 +362,9 @@ def _merged(changes: Sequence[VersionChange]) -> VersionChange:
     if len(changes) == 1:
         return first
     added = tuple(e for c in changes for e in c.added)
-    window = first.window
-    if first.kind not in (ChangeKind.REMOVED, ChangeKind.EXTRA_REMOVED):
-        exact, note, is_date = _exact(added, window.after, window.before)
-        window = replace(window, exact=exact, exact_note=note, exact_is_date=is_date)
     return replace(
         first,
-        window=window,
+        window=_window(first.kind, added, first.window.after, first.window.before),
         old_entries=tuple(e for c in changes for e in c.old_entries),
         new_entries=tuple(e for c in changes for e in c.new_entries),
         added=added,

@@ -212,3 +212,13 @@ def test_multilib_changes_name_their_architecture(workspace: SimWorkspace) -> No
     assert "Now: zlib 1.2.7-19.el7_9" in zlib
     both = ask(workspace, "legacy-app-1 nss-softokn-freebl")
     assert "Now: nss-softokn-freebl 3.53.1-6.el7_9 (i686), 3.53.1-6.el7_9 (x86_64)" in both
+
+
+def test_windows_install_dates_show_the_day_the_server_named(workspace: SimWorkspace) -> None:
+    # win-tokyo-1 runs on Tokyo time: it was patched early on Wednesday 9 March 2022 there (Tuesday in
+    # UTC), and its agent wrote that day as `2022-03-08T15:00:00Z`.
+    text = ask(workspace, "win-tokyo-1 KB5011497")
+    assert "installed\n        2022-03-09 (install date, the server's own day)" in text
+    assert "2022-03-08 15:00" not in text
+    agent = ask(workspace, 'win-tokyo-1 "Amazon SSM Agent"')
+    assert "upgraded 3.1.1004.0 → 3.1.1188.0\n        2022-04-13 (install date" in agent

@@ -14,6 +14,8 @@ The nodes (ids are module constants):
 - `UBUNTU_APP` (app-1): Ubuntu 20.04, unattended-upgrades for years, an epoch bump that defeats plain
   string comparison, and a downgrade (docker.io pinned back).
 - `WIN_APP` (win-app-1): Windows Server 2019, monthly Patch Tuesday hotfixes and application updates.
+- `WIN_TOKYO` (win-tokyo-1): Windows Server 2022 whose clock is on Tokyo time (UTC+9): its agent writes
+  install dates as local midnight in UTC, so a Wednesday's patch arrives dated Tuesday 15:00 UTC.
 - `ONPREM_DB` (no Name tag, found by computer name): a Rocky Linux 8 hybrid node with dnf updates,
   a removal and a later reinstall.
 - `CENTOS_LEGACY` (legacy-app-1): CentOS 7 with a 32-bit vendor binary, so glibc, libgcc, libstdc++
@@ -43,6 +45,7 @@ UBUNTU_APP = "i-07d2c9e1b4a3f5608"
 WIN_APP = "i-0f3e8d7c6b5a49382"
 ONPREM_DB = "mi-0c5d7e9f1a3b5c7d9"
 WIN_LEGACY = "i-05e4d3c2b1a098765"
+WIN_TOKYO = "i-0e9d1f3b5a7c2e4f6"
 AL2_BUILD = "i-09c8b7a6f5e4d3c21"
 AL2_RETIRED = "i-0d1e2f3a4b5c6d7e8"
 CENTOS_LEGACY = "i-0c7e4b1d9a2f3e5c6"
@@ -136,6 +139,7 @@ def build_default_fleet(now: datetime | None = None) -> Fleet:
     _win_app(fleet, now)
     _onprem_db(fleet, now)
     _win_legacy(fleet, now)
+    _win_tokyo(fleet, now)
     _al2_build(fleet, now)
     _al2_retired(fleet, now)
     _centos_legacy(fleet, now)
@@ -812,16 +816,25 @@ class _WinApp:
 
 
 class _WindowsHost:
-    def __init__(self, node: SimNode, hotfix_key: str = "HotFixId") -> None:
+    def __init__(
+        self, node: SimNode, hotfix_key: str = "HotFixId", utc_offset: timedelta | None = None
+    ) -> None:
         self.node = node
         self.hotfix_key = hotfix_key  # Windows Server 2016's agent was seen writing HotFixID
+        # A server whose clock is set to a zone other than UTC: its agent writes each install date as the
+        # local midnight converted to UTC (30 March in UTC+9 becomes `2022-03-29T15:00:00Z`).
+        self.utc_offset = utc_offset
+
+    def _midnight(self, on: date) -> str:
+        local = datetime(on.year, on.month, on.day, tzinfo=UTC)
+        return iso(local - (self.utc_offset or timedelta(0)))
 
     def app(self, app: _WinApp, version: str, on: date) -> None:
         entry: Entry = {
             "Name": app.name,
             "Publisher": app.publisher,
             "Version": version,
-            "InstalledTime": f"{on:%Y-%m-%d}T00:00:00Z",
+            "InstalledTime": self._midnight(on),
             "Architecture": app.arch,
             "PackageId": _guid(app.name, version),
         }
@@ -839,7 +852,7 @@ class _WindowsHost:
             {
                 self.hotfix_key: kb,
                 "Description": description,
-                "InstalledTime": _windows_day(on),
+                "InstalledTime": _windows_day(on) if self.utc_offset is None else self._midnight(on),
                 "InstalledBy": by,
             },
             "AWS:WindowsUpdate",
@@ -987,6 +1000,62 @@ def _win_legacy(fleet: Fleet, now: datetime) -> None:
     # Lost its connection three days ago: that run was its last.
     runs.capture(_last_run(now, 3 * 24 * 3600 + 610))
     node.ping_status = "ConnectionLost"
+
+
+def _win_tokyo(fleet: Fleet, now: datetime) -> None:
+    launched = _at(2022, 3, 1, 1, 5, second=40)  # 10:05 in Tokyo
+    node = _add(
+        fleet,
+        SimNode(
+            node_id=WIN_TOKYO,
+            computer_name="EC2AMAZ-T9K2Q4M",
+            platform_type="Windows",
+            platform_name="Microsoft Windows Server 2022 Datacenter",
+            platform_version="10.0.20348",
+            agent_version="3.1.1004.0",
+            ip_address="172.31.50.12",
+            registered_at=launched + timedelta(minutes=3, seconds=48),
+            name_tag="win-tokyo-1",
+            content_shape="map",
+            inventory_association_id=INVENTORY_ASSOCIATION_ID,
+        ),
+    )
+    runs = _Runs(fleet, node, timedelta(minutes=6, seconds=31, milliseconds=512))
+    win = _WindowsHost(node, utc_offset=timedelta(hours=9))
+    apps = {a.name: a for a in _WIN_APPS}
+    for name, version in (
+        ("Amazon SSM Agent", "3.1.1004.0"),
+        ("AWS Tools for Windows", "3.15.1487"),
+        ("aws-cfn-bootstrap", "2.0.11"),
+        ("AWS PV Drivers", "8.4.1"),
+        ("PowerShell 7-x64", "7.2.1.0"),
+        ("7-Zip 19.00 (x64 edition)", "19.00.00.0"),
+    ):
+        win.app(apps[name], version, date(2022, 2, 9))
+    win.hotfix("KB5010354", "Security Update", date(2022, 2, 9))
+    _network(node, "06:1f:7a:3c:92:e5", name="Ethernet")
+    runs.capture(node.registered_at + timedelta(minutes=2, seconds=7, milliseconds=512))
+    current = "KB5010354"
+    # Patched early on the Wednesday after Patch Tuesday, Tokyo time: still Tuesday in UTC.
+    for kb, on, agent in (
+        ("KB5011497", date(2022, 3, 9), None),
+        ("KB5012604", date(2022, 4, 13), "3.1.1188.0"),
+        ("KB5013944", date(2022, 5, 11), None),
+    ):
+        start = datetime(on.year, on.month, on.day, 3, 30, tzinfo=UTC) - timedelta(hours=9)
+
+        def patch(at: datetime, kb: str = kb, agent: str | None = agent) -> datetime:
+            nonlocal current
+            day = (at + timedelta(hours=9)).date()
+            win.drop_hotfix(current)
+            win.hotfix(kb, "Security Update", day)
+            current = kb
+            if agent:
+                win.app(apps["Amazon SSM Agent"], agent, day)
+            return at + timedelta(minutes=41)
+
+        runs.change(start, patch)
+    runs.capture(_last_run(now, 47))
 
 
 def _win_legacy_recent(win: _WindowsHost, apps: dict[str, _WinApp], at: datetime) -> datetime:

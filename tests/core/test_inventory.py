@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from bot.inventory import (
     parse_configuration_item,
     parse_inventory_entries,
     parse_time,
+    read_installed_time,
 )
 from bot.sim.fleet import Fleet, SimNode
 
@@ -167,6 +168,75 @@ def test_times_parse_leniently_to_utc(given: str | int | float | datetime, expec
 def test_garbage_times_raise(garbage: Any) -> None:
     with pytest.raises(ValueError):
         parse_time(garbage)
+
+
+# (text, Release recorded, Windows node) -> (date only, the day it names, its start known exactly)
+INSTALLED_TIME_ROWS = {
+    "rpm moment": ("2024-07-01T16:47:09Z", True, False, (False, None, False)),
+    "rpm moment at midnight is still a moment": ("2024-07-01T00:00:00Z", True, False, (False, None, False)),
+    "windows date with no time": ("20220330", False, True, (True, date(2022, 3, 30), False)),
+    "windows long form at local midnight": (
+        "Wednesday, March 30, 2022 12:00:00 AM",
+        False,
+        True,
+        (True, date(2022, 3, 30), False),
+    ),
+    # The agent's local midnight converted to UTC: a UTC+9 server's 30 March arrives on 29 March.
+    "windows UTC+9 midnight in UTC": ("2022-03-29T15:00:00Z", False, True, (True, date(2022, 3, 30), True)),
+    "windows UTC-5 midnight in UTC": ("2022-03-30T05:00:00Z", False, True, (True, date(2022, 3, 30), True)),
+    "windows UTC+5:30 midnight in UTC": ("2022-03-29T18:30:00Z", False, True, (True, date(2022, 3, 30), True)),
+    "windows UTC midnight": ("2022-03-30T00:00:00Z", False, True, (True, date(2022, 3, 30), True)),
+    "windows UTC+13 (10:00 to 12:00 fit two zones)": (
+        "2022-03-29T11:00:00Z",
+        False,
+        True,
+        (True, date(2022, 3, 30), True),
+    ),
+    "windows UTC-10 (10:00 to 12:00 fit two zones)": (
+        "2022-03-30T10:00:00Z",
+        False,
+        True,
+        (True, date(2022, 3, 30), True),
+    ),
+    "windows offset kept": ("2022-03-30T00:00:00+09:00", False, True, (True, date(2022, 3, 30), True)),
+    "windows real moment stays a moment": ("2022-03-29T15:17:42Z", False, True, (False, None, False)),
+    "not windows: a UTC midnight without Release is a date": (
+        "2022-03-30T00:00:00Z",
+        False,
+        False,
+        (True, date(2022, 3, 30), False),
+    ),
+    "not windows: another time is a moment": ("2022-03-29T15:00:00Z", False, False, (False, None, False)),
+}
+
+
+@pytest.mark.parametrize(("text", "release", "windows", "expected"), INSTALLED_TIME_ROWS.values(), ids=INSTALLED_TIME_ROWS.keys())
+def test_installed_times_are_moments_or_the_days_the_server_named(
+    text: str, release: bool, windows: bool, expected: tuple[bool, date | None, bool]
+) -> None:
+    found = read_installed_time(text, has_release=release, windows=windows)
+    assert found is not None
+    assert (found.date_only, found.day, found.zoned) == expected
+    if found.zoned:
+        assert found.day is not None
+        # The day starts at `at` in UTC: its local midnight.
+        assert found.at == parse_time(text)
+
+
+def test_hotfix_and_windows_application_dates_name_the_servers_day() -> None:
+    info = {**INFO, "PlatformName": "Microsoft Windows Server 2022 Datacenter", "PlatformType": "Windows"}
+    config = configuration(
+        [{"Name": "7-Zip 23.01 (x64)", "Version": "23.01", "InstalledTime": "2022-03-29T15:00:00Z"}],
+        hotfixes=[{"HotFixId": "KB5011497", "InstalledTime": "2022-03-29T15:00:00Z"}],
+    )
+    config["AWS:InstanceInformation"]["Content"][NODE] = info
+    app, hotfix = sorted(parse_configuration_item(api_item(config)).packages, key=lambda e: e.kind.value)
+    for entry in (app, hotfix):
+        assert (entry.installed_date_only, entry.installed_day, entry.installed_day_zoned) == (
+            True,
+            date(2022, 3, 30),
+            True,
+        )
 
 
 # --- forms and shapes -----------------------------------------------------------------------------------

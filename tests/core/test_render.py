@@ -133,3 +133,22 @@ def test_multilib_lines_name_their_architecture_and_never_list_nothing() -> None
         ":arrow_up: upgraded 2.17-323.el7_9 → 2.17-324.el7_9 (x86_64)",
         ":x: removed 2.17-324.el7_9 (i686)",
     ]
+
+
+def test_a_windows_install_date_shows_as_the_day_the_server_named() -> None:
+    fleet = Fleet()
+    node = fleet.add(SimNode(NODE, "EC2AMAZ-TOKYO", "Windows", "Microsoft Windows Server 2022 Datacenter",
+                             "10.0.20348", "3.3", "10.0.0.2", START))
+    node.install({"Name": "7-Zip 23.01 (x64)", "Version": "22.01", "Architecture": "x86_64"})
+    fleet.capture(NODE, datetime(2022, 3, 29, 3, 0, tzinfo=UTC))
+    # Installed on 30 March on a UTC+9 server: the agent writes its local midnight in UTC.
+    node.replace({"Name": "7-Zip 23.01 (x64)", "Version": "23.01", "Architecture": "x86_64",
+                  "InstalledTime": "2022-03-29T15:00:00Z"})
+    node.install({"HotFixId": "KB5011497", "InstalledTime": "2022-03-29T15:00:00Z"}, "AWS:WindowsUpdate")
+    fleet.capture(NODE, datetime(2022, 3, 31, 3, 0, tzinfo=UTC))
+    timeline = build_timeline([parse_configuration_item(i) for i in node.items], "*")
+    text = blocks_to_text("", render_timeline(timeline, _asked("*"), current=None, captured_at=None, now=START,
+                                              stale_after=timedelta(days=1)).blocks)
+    assert text.count("*2022-03-30* (install date, the server's own day)") == 2
+    assert "*2022-03-29*" not in text
+    assert "15:00" not in text

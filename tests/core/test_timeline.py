@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -551,6 +551,32 @@ def test_change_window_and_exact_time(row: WindowRow) -> None:
         assert change.window.exact_note is None
     else:
         assert change.window.exact_note is not None and row.note in change.window.exact_note
+
+
+@pytest.mark.parametrize(
+    ("installed", "day", "exact", "span"),
+    [
+        # A UTC+9 server: its local midnight of 2 July is 15:00 UTC on 1 July.
+        ("2024-07-01T15:00:00Z", date(2024, 7, 2), True, (day(1) - timedelta(hours=21), day(1))),
+        # Local midnight in UTC before the previous capture, but the day it names reaches into the window.
+        ("2024-06-30T15:00:00Z", date(2024, 7, 1), True, (day(0), day(0.125))),
+        # 30 June (UTC+9) ended at 15:00 UTC on 30 June, before the capture that still showed 1.0.
+        ("2024-06-29T15:00:00Z", None, False, (day(0), day(1))),
+        # 3 July (UTC+9) began at 15:00 UTC on 2 July, after the capture that already showed 1.1.
+        ("2024-07-02T15:00:00Z", None, False, (day(0), day(1))),
+    ],
+)
+def test_windows_dates_are_the_servers_days_and_are_checked_as_days(
+    installed: str, day: date | None, exact: bool, span: tuple[datetime, datetime]
+) -> None:
+    timeline = build_timeline(
+        history([app("Tool", "1.0")], [app("Tool", "1.1", InstalledTime=installed)], platform="windows"), "tool"
+    )
+    change = timeline.changes[-1]
+    assert change.window.exact_day == day
+    assert (change.window.exact is not None) is exact
+    assert change.window.exact_is_date is exact
+    assert change.window.span() == span
 
 
 def test_first_record_has_no_start_and_takes_a_consistent_installed_time() -> None:
