@@ -73,6 +73,25 @@ def parse_when(text: str, *, now: datetime, zone: tzinfo) -> datetime:
     return parsed
 
 
+_TIME_OF_DAY = re.compile(r"\d:\d|\d\s*[ap]\.?m\b|\dt\d", re.IGNORECASE)
+
+
+def names_a_day(text: str) -> bool:
+    """Whether a typed date names a whole day (`2020-07-01`, `Jul 3 2020`, `yesterday`), not a moment."""
+    cleaned = text.strip().lower()
+    if cleaned in ("today", "yesterday"):
+        return True
+    if cleaned == "now" or _RELATIVE.match(cleaned) or not any(ch.isdigit() for ch in cleaned):
+        return False
+    return not _TIME_OF_DAY.search(cleaned)
+
+
+def end_of_day(start: datetime) -> datetime:
+    """The last moment of the day that begins at `start`, in `start`'s own zone: `until DATE` takes it whole."""
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(days=1) - timedelta(microseconds=1)
+
+
 def zone_for(name: str | None) -> tuple[tzinfo, str]:
     """The tz of a Slack user's `tz` name; UTC when unknown."""
     if name:
@@ -122,6 +141,8 @@ def parse_pkgwhen(text: str, *, now: datetime, zone: tzinfo = dateutil_tz.UTC, z
     if "until" in clauses and "since" not in clauses:
         raise UsageError("`until` goes with `since`: `since DATE until DATE`.", PKGWHEN_USAGE)
     at, since, until = moment("at"), moment("since"), moment("until")
+    if until is not None and names_a_day(" ".join(clauses["until"])):
+        until = end_of_day(until)
     if since and until and since > until:
         raise UsageError("`since` is after `until`.", PKGWHEN_USAGE)
     mode = Mode.WHY if "why" in clauses else Mode.AT if at else Mode.TIMELINE

@@ -78,11 +78,30 @@ def versions(values: Sequence[str]) -> str:
     return ", ".join(code(v) for v in values if v)
 
 
+def in_period(change: VersionChange, since: datetime | None, until: datetime | None) -> bool:
+    """Whether the change can have happened in [since, until]: its install time when the record agrees
+    with it, else the install day or window as far as they overlap the period."""
+    start, end = change.window.span()
+    return (since is None or end >= since) and (until is None or start is None or start <= until)
+
+
 def installed_versions(entries: Sequence[PackageEntry]) -> str:
     """One package's installed versions; each with its architecture when it is installed for several."""
     if len({e.arch for e in entries}) > 1:
         return ", ".join(code(f"{e.version} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version)))
     return versions(sorted({e.version for e in entries}))
+
+
+def install_time(change: VersionChange) -> str | None:
+    """The package's own install time, when the record agrees with it: a moment, or the server's day."""
+    window = change.window
+    if window.exact is None:
+        return None
+    if window.exact_is_date:
+        # A date is the day the server named, never a moment and never shifted into another zone's day.
+        day = window.exact_day or window.exact.date()
+        return f"*{day.isoformat()}* (install date, the server's own day)"
+    return f"*{slack_date(window.exact)}* (install time)"
 
 
 def when(change: VersionChange) -> str:
@@ -92,12 +111,9 @@ def when(change: VersionChange) -> str:
         span = f"first recorded {slack_date(window.before)}"
     else:
         span = f"recorded between {slack_date(window.after)} and {slack_date(window.before)}"
-    if window.exact is not None and window.exact_is_date:
-        # A date is the day the server named, never a moment and never shifted into another zone's day.
-        day = window.exact_day or window.exact.date()
-        return f"*{day.isoformat()}* (install date, the server's own day) · {span}"
-    if window.exact is not None:
-        return f"*{slack_date(window.exact)}* (install time) · {span}"
+    installed = install_time(change)
+    if installed is not None:
+        return f"{installed} · {span}"
     note = f" · _{escape(window.exact_note)}_" if window.exact_note else ""
     return f"{span}{note}"
 
@@ -217,11 +233,7 @@ def render_timeline(
 
     `who_changed` gives the value of a change's "Who changed it?" button (None: no button for it).
     """
-    changes = [
-        c
-        for c in timeline.changes
-        if (asked.since is None or c.window.before >= asked.since) and (asked.until is None or (c.window.after or c.window.before) <= asked.until)
-    ]
+    changes = [c for c in timeline.changes if in_period(c, asked.since, asked.until)]
     several = len(timeline.matched_names) > 1
     # Oldest first within a page; page 1 holds the newest changes, "Older" goes back in time.
     pages = max(1, -(-len(changes) // LINES_PER_PAGE))
@@ -298,6 +310,14 @@ def render_point_in_time(
             lines.append(f"{label}: not installed")
         else:
             lines.append(f"{label}: {installed_versions(point.versions)}")
+        for change in point.settled:
+            # Inside a recorded window, but the install time says which side of the moment it was on.
+            side = "before" if asked.at >= change.window.span()[1] else "after"
+            verb = _VERB[change.kind].split(" ", 1)[1].replace("*", "")
+            lines[-1] += (
+                f" — {verb} {versions(change.new) or versions(change.old)} between two captures, "
+                f"{install_time(change)} {side} that moment"
+            )
         if point.after_last_capture and point.as_of:
             lines[-1] += f" _(newest capture {slack_date(point.as_of)})_"
     zone = f"a date typed without a zone is read in {escape(asked.zone)}" if asked.zone else ""

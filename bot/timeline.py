@@ -145,6 +145,8 @@ class PointInTime:
     as_of: datetime | None = None
     # `at` is after the newest capture: the answer is the newest known state, not a recorded one.
     after_last_capture: bool = False
+    # Changes whose window holds `at` but whose install time settles which side of it `at` is on.
+    settled: tuple[VersionChange, ...] = ()
 
 
 # --- ordering and matching ------------------------------------------------------------------------------
@@ -530,8 +532,9 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
 def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime) -> dict[str, PointInTime]:
     """What each package matching `pattern` looked like at `at`, keyed by package name.
 
-    Inside a change window the answer is the change itself (both states are possible); before the first
-    record nothing is known; after the newest capture the newest known state is given.
+    Inside a change window the package's own install time decides when it falls on one side of `at`;
+    otherwise the answer is the change itself (both states are possible). Before the first record nothing
+    is known; after the newest capture the newest known state is given.
     """
     at = parse_time(at)
     timeline = build_timeline(snapshots, pattern)
@@ -550,26 +553,55 @@ def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime)
         if at < captures[0]:
             answers[label] = PointInTime(package=label, at=at, versions=None, before_history=True)
             continue
-        changing = next(
-            (
-                c
-                for c in by_package.get(label, ())
-                if c.window.after is not None and c.window.after < at < c.window.before
-            ),
-            None,
-        )
+        index = bisect.bisect_right(captures, at) - 1
+        snapshot = known[index]
+        inside = [
+            c
+            for c in by_package.get(label, ())
+            if c.window.after is not None and c.window.after < at < c.window.before
+        ]
+        sides = [(c, _side_of(c, at)) for c in inside]
+        changing = next((c for c, side in sides if side is None), None)
         if changing is not None:
             answers[label] = PointInTime(package=label, at=at, versions=None, changing=changing)
             continue
-        snapshot = known[bisect.bisect_right(captures, at) - 1]
+        versions = snapshot.by_package().get(key_of[label], ())
+        for change, side in sides:
+            if side:  # its install time is at or before `at`: the new state had come
+                after = known[index + 1].by_package().get(key_of[label], ())
+                versions = _with_new(versions, after, change.arches)
         answers[label] = PointInTime(
             package=label,
             at=at,
-            versions=snapshot.by_package().get(key_of[label], ()),
+            versions=versions,
             as_of=snapshot.captured_at,
             after_last_capture=at > captures[-1],
+            settled=tuple(c for c, _ in sides),
         )
     return answers
+
+
+def _side_of(change: VersionChange, at: datetime) -> bool | None:
+    """Whether `at`, inside the change's window, is after the change (True), before it (False), or either
+    (None): the package's own install time settles it when it falls on one side of `at`."""
+    start, end = change.window.span()
+    if change.window.exact is None or start is None:
+        return None
+    if at < start:
+        return False
+    if at >= end:
+        return True
+    return None
+
+
+def _with_new(
+    entries: tuple[PackageEntry, ...], after: tuple[PackageEntry, ...], arches: tuple[str, ...]
+) -> tuple[PackageEntry, ...]:
+    """`entries` with the change's side replaced by what the capture after it showed (all of it, or
+    the architectures a multilib change was about)."""
+    if not arches:
+        return after
+    return (*(e for e in entries if e.arch not in arches), *(e for e in after if e.arch in arches))
 
 
 def close_names(

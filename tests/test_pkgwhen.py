@@ -53,10 +53,26 @@ def test_what_was_installed_on_a_day_in_the_users_zone(workspace: SimWorkspace) 
     assert "read in Asia/Tokyo" in text  # alice's Slack time zone
 
 
-def test_a_moment_inside_a_change_window_shows_both_states(workspace: SimWorkspace) -> None:
-    moment = (SEED_AGENT_CAPTURE + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
-    text = ask(workspace, f"i-0abc curl at {moment}")
-    assert "curl was changing then: 7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2" in text
+def test_a_moment_inside_a_change_window_is_settled_by_the_install_time(workspace: SimWorkspace) -> None:
+    # curl was upgraded between two captures minutes apart; rpm's install time (01:03:13) says when.
+    before = (SEED_AGENT_CAPTURE + timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+    text = ask(workspace, f"i-0abc curl at {before}")
+    assert "curl: 7.61.1-12.amzn2.0.1 — upgraded 7.61.1-12.amzn2.0.2 between two captures" in text
+    assert "(install time) after that moment" in text
+    after = (SEED_AGENT_CAPTURE + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+    text = ask(workspace, f"i-0abc curl at {after}")
+    assert "curl: 7.61.1-12.amzn2.0.2 — upgraded" in text
+    assert "(install time) before that moment" in text
+    assert "one or the other" not in text
+
+
+def test_a_moment_inside_a_change_window_without_an_install_time_shows_both_states(
+    workspace: SimWorkspace,
+) -> None:
+    # dpkg records no install time: inside the window of docker.io's downgrade, either version it is.
+    text = ask(workspace, f"{UBUNTU_APP} {UBUNTU_DOWNGRADE_PACKAGE} at 2022-04-21T00:00:00Z")
+    assert f"was changing then: {UBUNTU_DOWNGRADE_FROM} → {UBUNTU_DOWNGRADE_TO}" in text
+    assert "one or the other" in text
 
 
 def test_misspelt_package_says_how_far_back_and_suggests(workspace: SimWorkspace) -> None:
@@ -222,3 +238,20 @@ def test_windows_install_dates_show_the_day_the_server_named(workspace: SimWorks
     assert "2022-03-08 15:00" not in text
     agent = ask(workspace, 'win-tokyo-1 "Amazon SSM Agent"')
     assert "upgraded 3.1.1004.0 → 3.1.1188.0\n        2022-04-13 (install date" in agent
+
+
+def test_a_period_keeps_the_changes_whose_honest_time_can_fall_in_it(workspace: SimWorkspace) -> None:
+    # The agent's upgrade to 3.1.1080.0 was recorded in a window from 26 January to 17 March 2022, and
+    # its install time says 17 March: it did not happen in February.
+    february = ask(workspace, "web-1 amazon-ssm-agent since 2022-02-01 until 2022-02-28")
+    assert "No change of it in this period." in february
+    march = ask(workspace, "web-1 amazon-ssm-agent since 2022-03-01 until 2022-03-31")
+    assert "upgraded 3.0.1124.0-1.amzn2 → 3.1.1080.0-1.amzn2" in march
+    assert "1 change in" in march
+
+
+def test_until_a_date_includes_that_whole_day_in_the_readers_zone(workspace: SimWorkspace) -> None:
+    # The seed's curl upgrade: 2 July 2020 about 10:03 in Tokyo, alice's zone.
+    text = ask(workspace, "web-1 curl since 2020-07-01 until 2020-07-02")
+    assert "upgraded 7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2" in text
+    assert "until 2020-07-02 14:59 UTC" in text  # the end of 2 July in Tokyo

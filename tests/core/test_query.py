@@ -61,8 +61,27 @@ def test_a_date_without_zone_is_in_the_users_zone() -> None:
 def test_since_and_until() -> None:
     query = parse_pkgwhen("i-0abc curl since 2020-07-01 until Jul 3 2020", now=NOW)
     assert query.since == datetime(2020, 7, 1, tzinfo=UTC)
-    assert query.until == datetime(2020, 7, 3, tzinfo=UTC)
+    # `until` a date takes that whole day.
+    assert query.until == datetime(2020, 7, 4, tzinfo=UTC) - timedelta(microseconds=1)
     assert query.mode is Mode.TIMELINE
+
+
+@pytest.mark.parametrize(
+    ("until", "expected"),
+    [
+        ("2020-07-03", datetime(2020, 7, 3, 15, 0, tzinfo=UTC)),  # 4 July 00:00 in Tokyo
+        ("Jul 3 2020", datetime(2020, 7, 3, 15, 0, tzinfo=UTC)),
+        ("2020-07-03 09:30", datetime(2020, 7, 3, 0, 30, tzinfo=UTC)),  # a moment stays a moment
+        ("2020-07-03T09:30", datetime(2020, 7, 3, 0, 30, tzinfo=UTC)),
+        ("Jul 3 2020 9pm", datetime(2020, 7, 3, 12, 0, tzinfo=UTC)),
+        ("yesterday", datetime(2026, 11, 19, 15, 0, tzinfo=UTC)),  # the whole of 19 November in Tokyo
+        ("2d", NOW - timedelta(days=2)),
+    ],
+)
+def test_until_a_date_includes_that_whole_day_in_the_readers_zone(until: str, expected: datetime) -> None:
+    query = parse_pkgwhen(f"i-0abc curl since 2020-07-01 until {until}", now=NOW, zone=TOKYO, zone_name="Asia/Tokyo")
+    assert query.until is not None
+    assert abs(query.until - expected) <= timedelta(microseconds=1)
 
 
 @pytest.mark.parametrize(

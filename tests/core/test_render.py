@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.errors import PackageNeverSeen
 from bot.inventory import parse_configuration_item
 from bot.messages import render_error
 from bot.plaintext import blocks_to_text
-from bot.render import Asked, render_point_in_time, render_timeline
+from bot.render import Asked, in_period, render_point_in_time, render_timeline
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.slack import slack_rejection
-from bot.timeline import build_timeline, state_at
+from bot.timeline import ChangeKind, ChangeWindow, VersionChange, build_timeline, state_at
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 NODE = "i-0123456789abcdef0"
@@ -88,13 +90,32 @@ def test_stale_capture_offers_a_refresh() -> None:
     assert f"/inventory refresh {NODE}" in text
 
 
-def test_point_in_time_inside_a_window_says_it_was_changing() -> None:
-    snapshots = _history(changes=2, packages=1)
-    at = START + timedelta(days=1, hours=12)
-    message = render_point_in_time(state_at(snapshots, "pkg0", at), _asked("pkg0", mode="at", at=at, zone="Asia/Tokyo"),
+def test_point_in_time_inside_a_window_is_settled_by_the_install_time() -> None:
+    snapshots = _history(changes=2, packages=1)  # pkg0 1.1 installed at 23:55 on day 1, recorded on day 2
+    for hours, shown, side in ((12, "1.1-1.amzn2", "after"), (23, "1.1-1.amzn2", "after"), (24 - 1 / 60, "1.2-1.amzn2", "before")):
+        at = START + timedelta(days=1, hours=hours)
+        message = render_point_in_time(state_at(snapshots, "pkg0", at), _asked("pkg0", mode="at", at=at), first_capture=START)
+        text = blocks_to_text("", message.blocks)
+        assert f"*pkg0*: `{shown}` — upgraded `1.2-1.amzn2` between two captures" in text
+        assert f"(install time) {side} that moment" in text
+        assert "was changing then" not in text
+
+
+def test_point_in_time_inside_a_window_without_an_install_time_says_it_was_changing() -> None:
+    fleet = Fleet()
+    node = fleet.add(SimNode(NODE, "host", "Linux", "Amazon Linux", "2", "3.0", "10.0.0.1", START))
+    node.install({"Name": "telnet", "Version": "0.17", "Release": "65.amzn2", "Architecture": "x86_64"})
+    node.install({"Name": "bash", "Version": "4.2.46", "Release": "34.amzn2", "Architecture": "x86_64"})
+    fleet.capture(NODE, START)
+    node.remove("telnet")
+    fleet.capture(NODE, START + timedelta(days=1))
+    at = START + timedelta(hours=12)
+    snapshots = [parse_configuration_item(i) for i in node.items]
+    message = render_point_in_time(state_at(snapshots, "telnet", at), _asked("telnet", mode="at", at=at, zone="Asia/Tokyo"),
                                    first_capture=START)
     text = blocks_to_text("", message.blocks)
     assert "was changing then" in text
+    assert "At that moment it was one or the other." in text
     assert "read in Asia/Tokyo" in text
     assert slack_rejection(message.text, list(message.blocks)) is None
 
@@ -152,3 +173,36 @@ def test_a_windows_install_date_shows_as_the_day_the_server_named() -> None:
     assert text.count("*2022-03-30* (install date, the server's own day)") == 2
     assert "*2022-03-29*" not in text
     assert "15:00" not in text
+
+
+def _on(window: ChangeWindow) -> VersionChange:
+    return VersionChange("curl", ChangeKind.UPGRADED, ("1",), ("2",), window, NODE, "1")
+
+
+def _d(day: float) -> datetime:
+    return START + timedelta(days=day)
+
+
+PERIOD_ROWS = {
+    # A window from day 0 to day 10 whose install time says day 8.
+    "the install time in the period": (ChangeWindow(_d(0), _d(10), exact=_d(8)), _d(7), _d(9), True),
+    "the window overlaps, the install time does not": (ChangeWindow(_d(0), _d(10), exact=_d(8)), _d(1), _d(5), False),
+    "the install time after the period": (ChangeWindow(_d(0), _d(10), exact=_d(8)), None, _d(7), False),
+    "no install time: the window overlaps": (ChangeWindow(_d(0), _d(10)), _d(1), _d(5), True),
+    "no install time: the window ends before": (ChangeWindow(_d(0), _d(10)), _d(11), None, False),
+    "first record: everything before it": (ChangeWindow(None, _d(10)), None, _d(-100), True),
+    # The server's day (zoned) is day 8 00:00 to day 9 00:00.
+    "the install day overlaps": (
+        ChangeWindow(_d(0), _d(10), exact=_d(8), exact_is_date=True, exact_day_zoned=True), _d(8.5), _d(12), True
+    ),
+    "the install day is before": (
+        ChangeWindow(_d(0), _d(10), exact=_d(8), exact_is_date=True, exact_day_zoned=True), _d(9.5), None, False
+    ),
+}
+
+
+@pytest.mark.parametrize(("window", "since", "until", "kept"), PERIOD_ROWS.values(), ids=PERIOD_ROWS.keys())
+def test_a_change_is_in_a_period_when_its_honest_time_can_be(
+    window: ChangeWindow, since: datetime | None, until: datetime | None, kept: bool
+) -> None:
+    assert in_period(_on(window), since, until) is kept

@@ -818,6 +818,69 @@ def test_state_at_inside_a_window_gives_both_states() -> None:
     assert (point.changing.window.after, point.changing.window.before) == (day(0), day(1))
 
 
+SETTLE_ROWS = {
+    # curl 2 installed at day 0.75 (rpm: a moment), recorded between day 0 and day 1.
+    "before the install time: the old version": (
+        [[CURL_1], [{**CURL_2, "InstalledTime": iso(day(0.75))}]], "al2", "curl", day(0.5), ("7.61.1-12.amzn2.0.1",)
+    ),
+    "at the install time: the new version": (
+        [[CURL_1], [{**CURL_2, "InstalledTime": iso(day(0.75))}]], "al2", "curl", day(0.75), ("7.61.1-12.amzn2.0.2",)
+    ),
+    "an install time that contradicts the window settles nothing": (
+        [[CURL_1], [{**CURL_2, "InstalledTime": iso(day(-5))}]], "al2", "curl", day(0.5), None
+    ),
+    "a removal has no install time": ([[BASH, CURL_1], [BASH]], "al2", "curl", day(0.5), None),
+    # A UTC+9 Windows server's 2 July is 15:00 on 1 July to 15:00 on 2 July in UTC (T0 = 1 July 12:00).
+    "before the server's install day: the old version": (
+        [[app("Tool", "1.0")], [app("Tool", "1.1", InstalledTime="2024-07-01T15:00:00Z")]],
+        "windows",
+        "tool",
+        day(0.1),
+        ("1.0",),
+    ),
+    "inside the server's install day: either": (
+        [[app("Tool", "1.0")], [app("Tool", "1.1", InstalledTime="2024-07-01T15:00:00Z")]],
+        "windows",
+        "tool",
+        day(0.5),
+        None,
+    ),
+    "one multilib architecture settled, the other upgraded the same moment": (
+        [
+            [GLIBC_64, GLIBC_32],
+            [{**GLIBC_64_NEW, "InstalledTime": iso(day(0.25))}, {**GLIBC_32_NEW, "InstalledTime": iso(day(0.25))}],
+        ],
+        "al2",
+        "glibc",
+        day(0.5),
+        ("2.26-65.amzn2", "2.26-65.amzn2"),
+    ),
+    "an architecture upgraded alone: the other stays as it was": (
+        [[GLIBC_64, GLIBC_32], [{**GLIBC_64_NEW, "InstalledTime": iso(day(0.25))}, GLIBC_32]],
+        "al2",
+        "glibc",
+        day(0.5),
+        ("2.26-64.amzn2", "2.26-65.amzn2"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("steps", "platform", "package", "at", "versions"), SETTLE_ROWS.values(), ids=SETTLE_ROWS.keys()
+)
+def test_state_inside_a_window_is_settled_by_the_install_time_when_it_can_be(
+    steps: list[list[Entry]], platform: str, package: str, at: datetime, versions: tuple[str, ...] | None
+) -> None:
+    (point,) = state_at(history(*steps, platform=platform), package, at).values()
+    if versions is None:
+        assert point.versions is None
+        assert point.changing is not None
+    else:
+        assert point.versions is not None
+        assert tuple(sorted(e.version for e in point.versions)) == versions
+        assert point.changing is None and point.settled
+
+
 def test_state_at_answers_from_the_capture_before_and_accepts_naive_times() -> None:
     found = history([BASH, CURL_1], [BASH, CURL_1, K1])
     points = state_at(found, "*", datetime(2024, 7, 3, 12, 0))
