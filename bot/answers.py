@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.errors import PackageNeverSeen, PkgwhenError
+from bot.errors import PackageNeverSeen, PkgwhenError, UnknownServer
 from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_package
 from bot.messages import Message
 from bot.plaintext import mrkdwn_to_text
@@ -22,7 +22,13 @@ Report = Callable[[str], None]
 
 
 def find_server(services: Services, wanted: str) -> ManagedServer:
-    return resolve_server(wanted, services.fleet.servers())
+    try:
+        return resolve_server(wanted, services.fleet.servers())
+    except UnknownServer:
+        # Perhaps a retired server, called by a name only its history still holds.
+        if not services.fleet.learn_retired_names():
+            raise
+        return resolve_server(wanted, services.fleet.servers())
 
 
 def read_snapshots(services: Services, server: ManagedServer, report: Report | None = None) -> list[InventorySnapshot]:

@@ -78,7 +78,9 @@ def banner(workspace: SimWorkspace, user: str, out: TextIO) -> None:
         label = (
             f"  {node.node_id:<22} {node.name_tag or '-':<14} {node.platform_name} {node.platform_version}"
         )
-        if node.ping_status != "Online":
+        if node.deleted_at is not None:
+            label += "  (deleted: terminated or deregistered)"
+        elif node.ping_status != "Online":
             label += f"  ({node.ping_status})"
         print(label, file=out)
     print(

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,15 @@ from botocore.exceptions import ClientError
 
 from bot.aws import calling, error_code, paged
 from bot.errors import PkgwhenError
-from bot.inventory import InventoryKind, PackageEntry, parse_inventory_entries, parse_time
+from bot.index import HistoryIndex, ServerNames
+from bot.inventory import (
+    InventoryKind,
+    MalformedItem,
+    PackageEntry,
+    parse_configuration_item,
+    parse_inventory_entries,
+    parse_time,
+)
 from bot.servers import ManagedServer
 
 if TYPE_CHECKING:
@@ -25,6 +33,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("pkgwhen.fleet")
 
 INVENTORY_RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+EC2_INSTANCE_RESOURCE_TYPE = "AWS::EC2::Instance"
+
+
+def _name_tag(item: dict[str, Any]) -> str | None:
+    """The Name tag a configuration item carries, in either form (`{"Name": …}`, or a list of key/value)."""
+    tags = item.get("tags")
+    if isinstance(tags, dict) and isinstance(tags.get("Name"), str) and tags["Name"]:
+        return str(tags["Name"])
+    if isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, dict) and tag.get("key", tag.get("Key")) == "Name":
+                value = tag.get("value", tag.get("Value"))
+                return str(value) if value else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -45,12 +67,15 @@ class FleetGateway:
         ec2: EC2Client,
         config: ConfigServiceClient,
         *,
+        names: HistoryIndex | None = None,
         cache_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._ssm = ssm
         self._ec2 = ec2
         self._config = config
+        # Where the names of servers are remembered, so a retired one is still found by them.
+        self._names = names
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cached: tuple[float, list[ManagedServer]] | None = None
@@ -85,14 +110,84 @@ class FleetGateway:
                         launched_at=info.get("RegistrationDate"),
                         platform_type=info.get("PlatformType"),
                     )
+        # Servers no longer managed (stopped, terminated, deregistered) still have history in Config.
+        for node_id, deleted_at in self._recorded_ids():
+            found.setdefault(node_id, ManagedServer(node_id=node_id, managed=False, deleted_at=deleted_at))
+        # EC2 still lists stopped instances (and terminated ones for about an hour), with their tags.
         for node_id, (name, launched) in self._instances([i for i in found if i.startswith("i-")]).items():
             found[node_id] = replace(
                 found[node_id], name_tag=name, launched_at=launched or found[node_id].launched_at
             )
-        # Servers no longer managed (or stopped) still have history in Config.
-        for node_id in self._recorded_ids():
-            found.setdefault(node_id, ManagedServer(node_id=node_id, managed=False))
+        if self._names is None:
+            return list(found.values())
+        remembered = self._names.server_names()
+        seen = {
+            s.node_id: ServerNames(s.name_tag, s.computer_name)
+            for s in found.values()
+            if (s.name_tag or s.computer_name)
+            and (s.name_tag, s.computer_name) != astuple(remembered.get(s.node_id, ServerNames()))
+        }
+        self._names.remember_server_names(seen)
+        for node_id, server in found.items():
+            names = remembered.get(node_id)
+            if not server.managed and names is not None:
+                found[node_id] = replace(
+                    server,
+                    name_tag=server.name_tag or names.name_tag,
+                    computer_name=server.computer_name or names.computer_name,
+                )
         return list(found.values())
+
+    def learn_retired_names(self, limit: int = 50) -> int:
+        """Read the names of servers known only to Config from their history; how many were looked up.
+
+        A retired server is no longer listed by SSM, nor (once terminated) by EC2: its computer name is in
+        its first inventory item, its Name tag in the EC2 instance's own Config history (when Config records
+        instances). Each server is looked up once, ever: what was found (or not) is remembered.
+        """
+        if self._names is None:
+            return 0
+        remembered = self._names.server_names()
+        unknown = [s.node_id for s in self.servers() if not s.managed and s.node_id not in remembered][:limit]
+        learned = {node_id: self._names_from_history(node_id) for node_id in unknown}
+        self._names.remember_server_names(learned)
+        if learned:
+            with self._lock:
+                self._cached = None
+        return len(learned)
+
+    def _names_from_history(self, node_id: str) -> ServerNames:
+        computer_name: str | None = None
+        name_tag: str | None = None
+        first = self._first_item(INVENTORY_RESOURCE_TYPE, node_id)
+        if first is not None:
+            try:
+                platform = parse_configuration_item(first).platform
+            except MalformedItem:
+                platform = None
+            computer_name = platform.computer_name if platform and platform.computer_name else None
+            name_tag = _name_tag(first)
+        if name_tag is None and node_id.startswith("i-"):
+            instance = self._first_item(EC2_INSTANCE_RESOURCE_TYPE, node_id)
+            name_tag = _name_tag(instance) if instance is not None else None
+        # A server with no name found is remembered too (as looked up), so it costs no second look.
+        return ServerNames(name_tag, computer_name or "")
+
+    def _first_item(self, resource_type: str, node_id: str) -> dict[str, Any] | None:
+        """The resource's first configuration item (one call: Config starts at the first item by default)."""
+        try:
+            with calling("config:GetResourceConfigHistory"):
+                page = self._config.get_resource_config_history(
+                    resourceType=resource_type,  # type: ignore[arg-type]
+                    resourceId=node_id,
+                    chronologicalOrder="Forward",
+                    limit=1,
+                )
+        except (PkgwhenError, ClientError) as error:
+            log.info("no %s history for %s: %s", resource_type, node_id, error)
+            return None
+        items = page.get("configurationItems", [])
+        return dict(items[0]) if items else None
 
     def _instances(self, instance_ids: list[str]) -> dict[str, tuple[str | None, datetime | None]]:
         """Name tag and launch time of each EC2 instance."""
@@ -130,8 +225,9 @@ class FleetGateway:
             )
         return found
 
-    def _recorded_ids(self) -> list[str]:
-        ids: list[str] = []
+    def _recorded_ids(self) -> list[tuple[str, datetime | None]]:
+        """Every server Config recorded inventory of, with when it was deleted (None: it was not)."""
+        ids: list[tuple[str, datetime | None]] = []
         try:
             with calling("config:ListDiscoveredResources"):
                 pages = paged(
@@ -143,7 +239,9 @@ class FleetGateway:
                 )
                 for page in pages:
                     ids.extend(
-                        r["resourceId"] for r in page.get("resourceIdentifiers", []) if "resourceId" in r
+                        (r["resourceId"], r.get("resourceDeletionTime"))
+                        for r in page.get("resourceIdentifiers", [])
+                        if "resourceId" in r
                     )
         except (PkgwhenError, ClientError) as error:
             log.warning("could not list servers recorded by Config: %s", error)

@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS coverage (
     first_capture REAL NOT NULL,
     read_until REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS server_names (
+    node_id TEXT PRIMARY KEY,
+    name_tag TEXT,
+    computer_name TEXT
+);
 """
 
 
@@ -37,6 +42,14 @@ class Coverage:
 
     first_capture: datetime
     read_until: datetime
+
+
+@dataclass(frozen=True)
+class ServerNames:
+    """What a server was called: its EC2 Name tag and its computer name (either may be unknown)."""
+
+    name_tag: str | None = None
+    computer_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,26 @@ class HistoryIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def server_names(self) -> dict[str, ServerNames]:
+        """The names pkgwhen has seen each server by: a retired server keeps them after AWS forgets it."""
+        with self._lock:
+            rows = self._db.execute("SELECT node_id, name_tag, computer_name FROM server_names").fetchall()
+        return {row[0]: ServerNames(row[1], row[2]) for row in rows}
+
+    def remember_server_names(self, names: Mapping[str, ServerNames]) -> None:
+        """Record names (a name not given keeps the one remembered); a server with none is recorded as
+        looked up, so it is not looked up again."""
+        rows = [(node_id, n.name_tag, n.computer_name) for node_id, n in names.items()]
+        if not rows:
+            return
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO server_names VALUES (?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET "
+                "name_tag = coalesce(excluded.name_tag, name_tag), "
+                "computer_name = coalesce(excluded.computer_name, computer_name)",
+                rows,
+            )
 
     def coverage(self, node_id: str) -> Coverage | None:
         with self._lock:

@@ -22,7 +22,7 @@ from bot.messages import (
     section,
     slack_date,
 )
-from bot.timeline import ChangeKind, PackageTimeline, PointInTime, VersionChange
+from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, PointInTime, VersionChange
 
 SHARE_ACTION = "pkgwhen_share"
 WHO_CHANGED_ACTION = "pkgwhen_who_changed"
@@ -161,6 +161,21 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
     return line[:MAX_SECTION_TEXT]
 
 
+def life_line(event: LifeEvent) -> str:
+    """A deletion or a new beginning of the server, as a line among its changes."""
+    if event.kind is LifeEventKind.DELETED:
+        how = " (while Config was not recording it)" if event.status == "ResourceDeletedNotRecorded" else ""
+        seen = f"; last recorded inventory {slack_date(event.last_capture)}" if event.last_capture else ""
+        return (
+            f":wastebasket: *server deleted or deregistered*{how}\n        recorded by Config "
+            f"{slack_date(event.at)}{seen}"
+        )
+    return (
+        f":arrows_counterclockwise: *server discovered again* — a new life: what follows is not compared "
+        f"with what came before\n        recorded by Config {slack_date(event.at)}"
+    )
+
+
 def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     """Lines packed into as few sections as Slack's 3,000-character section limit allows."""
     blocks: list[dict[str, Any]] = []
@@ -234,14 +249,30 @@ def render_timeline(
     `who_changed` gives the value of a change's "Who changed it?" button (None: no button for it).
     """
     changes = [c for c in timeline.changes if in_period(c, asked.since, asked.until)]
+    events = [
+        e for e in timeline.events
+        if (asked.since is None or e.at >= asked.since) and (asked.until is None or e.at <= asked.until)
+    ]
     several = len(timeline.matched_names) > 1
+    # Changes and the server's deletions and rediscoveries, in time order (an event before the changes
+    # its own item records).
+    rows: list[tuple[tuple[datetime, int], VersionChange | LifeEvent]] = sorted(
+        [((c.window.before, 1), c) for c in changes] + [((e.at, 0), e) for e in events], key=lambda row: row[0]
+    )
     # Oldest first within a page; page 1 holds the newest changes, "Older" goes back in time.
-    pages = max(1, -(-len(changes) // LINES_PER_PAGE))
+    pages = max(1, -(-len(rows) // LINES_PER_PAGE))
     page = min(max(asked.page, 1), pages)
-    end = len(changes) - (page - 1) * LINES_PER_PAGE
-    on_page = changes[max(0, end - LINES_PER_PAGE) : end]
-    shown = [change_line(c, with_name=several or c.package.casefold() != asked.package.casefold()) for c in on_page]
-    buttons = [who_changed(c) if who_changed and not shared_by else None for c in on_page]
+    end = len(rows) - (page - 1) * LINES_PER_PAGE
+    on_page = [row for _, row in rows[max(0, end - LINES_PER_PAGE) : end]]
+    shown = [
+        change_line(r, with_name=several or r.package.casefold() != asked.package.casefold())
+        if isinstance(r, VersionChange)
+        else life_line(r)
+        for r in on_page
+    ]
+    buttons = [
+        who_changed(r) if who_changed and not shared_by and isinstance(r, VersionChange) else None for r in on_page
+    ]
 
     matched = ", ".join(code(n) for n in timeline.matched_names[:8])
     if len(timeline.matched_names) > 8:
@@ -267,9 +298,14 @@ def render_timeline(
     stale = _stale_line(asked, captured_at, now, stale_after)
     if stale:
         blocks.append(section(stale))
-    if not managed and not timeline.unmanaged_since:
+    if timeline.deleted is not None:
+        blocks.append(section(
+            f":wastebasket: This server was deleted or deregistered: Config recorded its inventory as deleted "
+            f"{slack_date(timeline.deleted.at)}. Nothing is installed on it since; its history ends there."
+        ))
+    elif not managed and not timeline.unmanaged_since:
         blocks.append(section(":warning: SSM does not list this server as managed now (stopped, terminated or deregistered); this is its recorded history."))
-    if timeline.unmanaged_since:
+    if timeline.unmanaged_since and timeline.deleted is None:
         blocks.append(section(f":warning: This server is no longer managed by SSM since {slack_date(timeline.unmanaged_since)}; its history ends there."))
     notes = [
         f"{len(changes)} change{'s' if len(changes) != 1 else ''} in {timeline.item_count} Config items "
@@ -298,7 +334,17 @@ def render_point_in_time(
     lines: list[str] = []
     for name, point in sorted(answers.items(), key=lambda kv: kv[0].casefold()):
         label = f"*{escape(name)}*"
-        if point.before_history:
+        if point.deleted is not None:
+            lines.append(
+                f"{label}: nothing — the server was deleted or deregistered then (Config recorded it "
+                f"{slack_date(point.deleted.at)})"
+            )
+        elif point.before_history and point.life_began is not None:
+            lines.append(
+                f"{label}: unknown — the server had just been discovered again ({slack_date(point.life_began)}) "
+                "and its inventory was not recorded yet"
+            )
+        elif point.before_history:
             lines.append(f"{label}: unknown — {slack_date(asked.at)} is before Config's first record of this server ({slack_date(first_capture)})")
         elif point.changing is not None:
             change = point.changing

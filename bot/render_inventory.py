@@ -22,6 +22,7 @@ from bot.messages import (
     slack_date,
 )
 from bot.refresh import RUNNING_STATUSES, RefreshRun, Stage
+from bot.timeline import RecordedLife
 
 CONFIRM_ACTION = "inventory_refresh_association"
 CANCEL_ACTION = "inventory_refresh_cancel"
@@ -60,14 +61,25 @@ def render_status(
     *,
     now: datetime,
     stale_after: timedelta,
+    recorded: RecordedLife | None = None,
 ) -> Message:
-    """Last capture, the inventory association (name, schedule, last run), the agent and the platform."""
+    """Last capture, the inventory association (name, schedule, last run), the agent and the platform.
+
+    For a server SSM no longer manages, `recorded` is what Config's history says: its last recorded
+    inventory capture, and its deletion or the moment it stopped being managed.
+    """
     label = escape(server_label)
     lines = [f"*Inventory of {label}*"]
-    if node is None:
+    if node is None and recorded is not None and recorded.deleted is not None:
         lines.append(
-            ":black_circle: Not managed by Systems Manager (any more): nothing collects its inventory."
+            f":wastebasket: Deleted or deregistered: Config recorded its inventory as deleted "
+            f"{slack_date(recorded.deleted.at)}. Nothing collects its inventory."
         )
+    elif node is None:
+        since = (
+            f" since {slack_date(recorded.unmanaged_since)}" if recorded and recorded.unmanaged_since else " (any more)"
+        )
+        lines.append(f":black_circle: Not managed by Systems Manager{since}: nothing collects its inventory.")
     else:
         icon = _PING_ICON.get(node.ping_status, ":white_circle:")
         seen = (
@@ -80,8 +92,11 @@ def render_status(
         )
         if node.platform:
             lines.append(f"Platform: {escape(node.platform)}")
-    capture = f"Last inventory capture: {_when(captured_at)}"
-    if captured_at is not None and now - captured_at > stale_after:
+    if node is None and recorded is not None:
+        capture = f"Last recorded inventory capture: {_when(recorded.last_capture)} (from AWS Config's history)"
+    else:
+        capture = f"Last inventory capture: {_when(captured_at)}"
+    if node is not None and captured_at is not None and now - captured_at > stale_after:
         capture += f" (:warning: {duration(now - captured_at)} ago)"
     lines.append(capture)
     if association is not None:

@@ -25,6 +25,8 @@ class ManagedServer:
     # EC2 LaunchTime, or SSM's registration date for a hybrid node: when a first-boot update would run.
     launched_at: datetime | None = None
     platform_type: str | None = None
+    # Config recorded the server's inventory as deleted (terminated or deregistered) at this time.
+    deleted_at: datetime | None = None
 
     @property
     def name(self) -> str:

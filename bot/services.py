@@ -64,7 +64,7 @@ class Services:
                 attempts=settings.aws_max_attempts,
                 clock=clock,
             ),
-            fleet=FleetGateway(aws.ssm(), aws.ec2(), config),
+            fleet=FleetGateway(aws.ssm(), aws.ec2(), config, names=index),
             index=index,
             clock=clock,
             # --- /inventory (status, refresh): construction added here ---

@@ -48,6 +48,31 @@ class ChangeKind(StrEnum):
     REPLACED = "replaced"
 
 
+# Config's statuses of an item that records the resource's end: the node was terminated, or its SSM
+# registration (and with it its inventory) deleted. `…NotRecorded`: deleted while not being recorded.
+DELETED_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded"})
+DISCOVERED_STATUS = "ResourceDiscovered"
+
+
+class LifeEventKind(StrEnum):
+    # Config recorded the inventory resource as deleted: the server was terminated or deregistered.
+    DELETED = "deleted"
+    # Config discovered the resource again after it was deleted: a new life, compared with nothing before.
+    REDISCOVERED = "rediscovered"
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    """A server's life in Config's history: its end, or a new beginning after one."""
+
+    kind: LifeEventKind
+    # Capture time of the item that records it.
+    at: datetime
+    status: str
+    # The last capture with package data before it (a deletion: the last the server was seen with).
+    last_capture: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ChangeWindow:
     """When a change happened, as far as the record shows."""
@@ -128,6 +153,14 @@ class PackageTimeline:
     unknown_items: int = 0
     # The node stopped being managed (its newest items are marked Unmanaged) at this capture.
     unmanaged_since: datetime | None = None
+    # Deletions and rediscoveries, oldest first.
+    events: tuple[LifeEvent, ...] = ()
+
+    @property
+    def deleted(self) -> LifeEvent | None:
+        """The deletion the history ends with, if it does: the server is gone (or deregistered)."""
+        last = self.events[-1] if self.events else None
+        return last if last is not None and last.kind is LifeEventKind.DELETED else None
 
 
 @dataclass(frozen=True)
@@ -147,6 +180,10 @@ class PointInTime:
     after_last_capture: bool = False
     # Changes whose window holds `at` but whose install time settles which side of it `at` is on.
     settled: tuple[VersionChange, ...] = ()
+    # `at` falls after the server was deleted (and before any new life): nothing was installed.
+    deleted: LifeEvent | None = None
+    # `at` falls in a new life of the server (after a deletion) that began here.
+    life_began: datetime | None = None
 
 
 # --- ordering and matching ------------------------------------------------------------------------------
@@ -482,7 +519,7 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
     nodes = {s.node_id for s in ordered}
     if len(nodes) > 1:
         raise ValueError(f"snapshots of several nodes given: {', '.join(sorted(nodes))}")
-    known = [s for s in ordered if s.packages_known]
+    known = _known(ordered)
     names = _recorded_names(known)
     labels = _labels(names)
     matched = sorted(_matcher(pattern, names), key=lambda k: (labels[k].casefold(), k[0].value))
@@ -492,7 +529,15 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
     removed_keys: set[tuple[PackageKey, str | None]] = set()
     multilib = multilib_packages(known, matched)
     previous: InventorySnapshot | None = None
-    for snapshot in known:
+    events = life_events(ordered)
+    starts = {event.at for event in events}
+    for snapshot in ordered:
+        if snapshot.captured_at in starts:
+            # A deletion ends a life; what comes after is a new one, compared with nothing before it.
+            previous = None
+            removed_keys = set()
+        if not _holds_packages(snapshot):
+            continue
         changes.extend(
             _diff(
                 previous,
@@ -506,12 +551,9 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
         )
         previous = snapshot
 
-    current = tuple(e for key in matched for e in known[-1].by_package().get(key, ())) if known else ()
-    unmanaged_since = None
-    for snapshot in reversed(ordered):
-        if not snapshot.unmanaged:
-            break
-        unmanaged_since = snapshot.captured_at
+    gone = bool(events) and events[-1].kind is LifeEventKind.DELETED
+    current = () if gone or not known else tuple(e for key in matched for e in known[-1].by_package().get(key, ()))
+    unmanaged_since = _unmanaged_since(ordered)
     return PackageTimeline(
         node_id=ordered[0].node_id,
         query=pattern,
@@ -526,7 +568,66 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
         first_known_capture=known[0].captured_at if known else None,
         unknown_items=len(ordered) - len(known),
         unmanaged_since=unmanaged_since,
+        events=events,
     )
+
+
+def _holds_packages(snapshot: InventorySnapshot) -> bool:
+    # A deletion item says nothing of packages, even one that still carries the last configuration.
+    return snapshot.packages_known and snapshot.status not in DELETED_STATUSES
+
+
+def _known(ordered: Sequence[InventorySnapshot]) -> list[InventorySnapshot]:
+    return [s for s in ordered if _holds_packages(s)]
+
+
+def life_events(snapshots: Sequence[InventorySnapshot]) -> tuple[LifeEvent, ...]:
+    """Where the server's lives end and begin again in its history (snapshots oldest first, each once):
+    every deletion, and every later `ResourceDiscovered` item (a first item is no event)."""
+    events: list[LifeEvent] = []
+    last_capture: datetime | None = None
+    for position, snapshot in enumerate(snapshots):
+        if snapshot.status in DELETED_STATUSES:
+            if events and events[-1].kind is LifeEventKind.DELETED:
+                continue  # deleted twice in a row: the first one says it
+            events.append(LifeEvent(LifeEventKind.DELETED, snapshot.captured_at, snapshot.status, last_capture))
+        elif snapshot.status == DISCOVERED_STATUS and position > 0:
+            events.append(LifeEvent(LifeEventKind.REDISCOVERED, snapshot.captured_at, snapshot.status))
+        elif events and events[-1].kind is LifeEventKind.DELETED and _holds_packages(snapshot):
+            # Back without a ResourceDiscovered item: a new life all the same.
+            events.append(LifeEvent(LifeEventKind.REDISCOVERED, snapshot.captured_at, snapshot.status or "OK"))
+        if _holds_packages(snapshot):
+            last_capture = snapshot.captured_at
+    return tuple(events)
+
+
+@dataclass(frozen=True)
+class RecordedLife:
+    """What Config's history says of a server SSM no longer reports on: its last inventory, its end."""
+
+    last_capture: datetime | None
+    deleted: LifeEvent | None
+    unmanaged_since: datetime | None
+
+
+def recorded_life(snapshots: Sequence[InventorySnapshot]) -> RecordedLife:
+    ordered = _ordered(snapshots)
+    known = _known(ordered)
+    events = life_events(ordered)
+    deleted = events[-1] if events and events[-1].kind is LifeEventKind.DELETED else None
+    # An item marking the node Unmanaged repeats the last configuration: no capture of its own.
+    captured = [s for s in known if not s.unmanaged]
+    return RecordedLife(captured[-1].captured_at if captured else None, deleted, _unmanaged_since(ordered))
+
+
+def _unmanaged_since(ordered: Sequence[InventorySnapshot]) -> datetime | None:
+    """Since when the node's newest items are marked Unmanaged (None: the newest is not)."""
+    since = None
+    for snapshot in reversed(ordered):
+        if not snapshot.unmanaged:
+            break
+        since = snapshot.captured_at
+    return since
 
 
 def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime) -> dict[str, PointInTime]:
@@ -538,20 +639,31 @@ def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime)
     """
     at = parse_time(at)
     timeline = build_timeline(snapshots, pattern)
-    known = [s for s in _ordered(snapshots) if s.packages_known]
+    known = _known(_ordered(snapshots))
     if not known:
         return {}
+    labels = _labels(_recorded_names(known))
+    latest = next((e for e in reversed(timeline.events) if e.at <= at), None)
+    if latest is not None and latest.kind is LifeEventKind.DELETED:
+        return {
+            label: PointInTime(package=label, at=at, versions=(), deleted=latest)
+            for label in timeline.matched_names
+        }
+    life_began = latest.at if latest is not None else None
+    if life_began is not None:
+        known = [s for s in known if s.captured_at >= life_began]
     captures = [s.captured_at for s in known]
     by_package: dict[str, list[VersionChange]] = {}
     for change in timeline.changes:
         by_package.setdefault(change.package, []).append(change)
-    labels = _labels(_recorded_names(known))
     key_of = {label: key for key, label in labels.items()}
 
     answers: dict[str, PointInTime] = {}
     for label in timeline.matched_names:
-        if at < captures[0]:
-            answers[label] = PointInTime(package=label, at=at, versions=None, before_history=True)
+        if not captures or at < captures[0]:
+            answers[label] = PointInTime(
+                package=label, at=at, versions=None, before_history=True, life_began=life_began
+            )
             continue
         index = bisect.bisect_right(captures, at) - 1
         snapshot = known[index]
@@ -577,6 +689,7 @@ def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime)
             as_of=snapshot.captured_at,
             after_last_capture=at > captures[-1],
             settled=tuple(c for c, _ in sides),
+            life_began=life_began,
         )
     return answers
 

@@ -14,7 +14,15 @@ from bot.audit import AuditTrail
 from bot.plaintext import blocks_to_text
 from bot.render_inventory import CANCEL_ACTION, CONFIRM_ACTION
 from bot.sim.aws import Faults
-from bot.sim.default_fleet import AL2_BUILD, AL2_RETIRED, AL2_WEB, INVENTORY_ASSOCIATION_ID, WIN_LEGACY
+from bot.sim.default_fleet import (
+    AL2_BUILD,
+    AL2_DELETED,
+    AL2_DELETED_AT,
+    AL2_RETIRED,
+    AL2_WEB,
+    INVENTORY_ASSOCIATION_ID,
+    WIN_LEGACY,
+)
 from bot.sim.workspace import OPS_CHANNEL, TEAM_ID, Answer, SimWorkspace
 
 # Polls every 20 ms; the stand-in's inventory run takes 0.1 s.
@@ -72,6 +80,20 @@ def test_status_of_a_server_without_association_says_how_to_set_it_up(workspace:
     assert "Inventory is not set up for this server" in text
     assert "Systems Manager → Inventory → Setup inventory" in text
     assert "Quick Setup" in text
+
+
+def test_status_of_a_retired_server_shows_its_last_recorded_capture(workspace: SimWorkspace) -> None:
+    # old-api-1 stopped being managed; EC2 still lists the stopped instance, with its Name tag.
+    retired = plain(workspace.command("/inventory", "status old-api-1"))
+    assert f"Inventory of old-api-1 ({AL2_RETIRED})" in retired
+    assert "Not managed by Systems Manager since 2022-02-10 17:03 UTC" in retired
+    assert "Last recorded inventory capture: 2022-01-27" in retired
+    assert "never" not in retired
+    # old-web-2 was terminated: only its history knows it.
+    deleted = plain(workspace.command("/inventory", "status old-web-2"))
+    assert f"Inventory of old-web-2 ({AL2_DELETED})" in deleted
+    assert f"Deleted or deregistered: Config recorded its inventory as deleted {AL2_DELETED_AT:%Y-%m-%d %H:%M} UTC" in deleted
+    assert "Last recorded inventory capture: 2022-06-02 21:39 UTC" in deleted
 
 
 def test_status_of_an_offline_server_says_when_it_was_last_seen(workspace: SimWorkspace) -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import (
+    AL2_DELETED,
+    AL2_DELETED_AT,
     AL2_RETIRED,
     AL2_WEB,
     CENTOS_MULTILIB_PACKAGE,
@@ -225,7 +227,7 @@ def test_multilib_changes_name_their_architecture(workspace: SimWorkspace) -> No
     assert "upgraded 1.2.7-18.el7 → 1.2.7-19.el7_9 (x86_64)" in zlib
     assert "removed 1.2.7-18.el7 (i686)" in zlib
     assert zlib.count("removed") == 1
-    assert "Now: zlib 1.2.7-19.el7_9" in zlib
+    assert "Now: zlib 1.2.7-21.el7_9" in zlib
     both = ask(workspace, "legacy-app-1 nss-softokn-freebl")
     assert "Now: nss-softokn-freebl 3.53.1-6.el7_9 (i686), 3.53.1-6.el7_9 (x86_64)" in both
 
@@ -255,3 +257,31 @@ def test_until_a_date_includes_that_whole_day_in_the_readers_zone(workspace: Sim
     text = ask(workspace, "web-1 curl since 2020-07-01 until 2020-07-02")
     assert "upgraded 7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2" in text
     assert "until 2020-07-02 14:59 UTC" in text  # the end of 2 July in Tokyo
+
+
+def test_a_deleted_server_is_found_by_its_old_names_and_said_to_be_deleted(workspace: SimWorkspace) -> None:
+    # Neither SSM nor EC2 lists old-web-2 any more: its names come from its history.
+    for name in ("old-web-2", "ip-172-31-7-201"):
+        text = ask(workspace, f"{name} curl")
+        assert f"curl on old-web-2 ({AL2_DELETED})" in text
+        assert f"server deleted or deregistered\n        recorded by Config {AL2_DELETED_AT:%Y-%m-%d %H:%M} UTC" in text
+        assert "Nothing is installed on it since" in text
+        assert "Now:" not in text
+    after = ask(workspace, "old-web-2 curl at 2024-01-01")
+    assert "curl: nothing — the server was deleted or deregistered then" in after
+    assert "7.79.1" not in after
+    before = ask(workspace, "old-web-2 curl at 2022-12-01")
+    assert "curl: 7.79.1-2.amzn2.0.1" in before
+
+
+def test_a_server_discovered_again_after_a_deletion_starts_a_new_life(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "legacy-app-1 zlib")
+    assert "server deleted or deregistered (while Config was not recording it)" in text
+    assert "server discovered again — a new life" in text
+    # Its first record after that is not compared with the last one before the deletion.
+    assert text.index("discovered again") < text.index("present at first record 1.2.7-21.el7_9")
+    assert "upgraded 1.2.7-19.el7_9 → 1.2.7-21.el7_9" not in text
+    gap = ask(workspace, "legacy-app-1 zlib at 2022-12-01")
+    assert "zlib: nothing — the server was deleted or deregistered then" in gap
+    back = ask(workspace, "legacy-app-1 zlib at 2024-01-01")
+    assert "zlib: 1.2.7-21.el7_9" in back

@@ -82,7 +82,8 @@ _GATHER_INVENTORY_PARAMETERS = {
     "windowsRoles": ["Enabled"],
     "windowsUpdates": ["Enabled"],
 }
-_OTHER_RECORDED_RESOURCE_TYPES = ["AWS::EC2::Instance", "AWS::EC2::SecurityGroup", "AWS::EC2::Volume"]
+EC2_INSTANCE_RESOURCE_TYPE = "AWS::EC2::Instance"
+_OTHER_RECORDED_RESOURCE_TYPES = [EC2_INSTANCE_RESOURCE_TYPE, "AWS::EC2::SecurityGroup", "AWS::EC2::Volume"]
 
 DocumentRun = Callable[[SimNode, dict[str, list[str]]], tuple[int, str, str]]
 _Row = TypeVar("_Row")
@@ -745,7 +746,12 @@ class AwsStandIn:
         with self.fleet.lock:
             node = self.fleet.node(resource_id)
             recording = self.fleet.recording
-            items = [] if node is None else list(node.items)
+            if node is None:
+                items: list[dict[str, Any]] = []
+            elif resource_type == EC2_INSTANCE_RESOURCE_TYPE:
+                items = self._ec2_history(node) if node.node_id.startswith("i-") else []
+            else:
+                items = list(node.items)
         history = sorted(
             (
                 (_micros(item["configurationItemCaptureTime"]), index, item)
@@ -753,7 +759,10 @@ class AwsStandIn:
             ),
             key=lambda entry: (entry[0], entry[1]),
         )
-        if resource_type != INVENTORY_RESOURCE_TYPE or not recording or not history:
+        recorded = resource_type == EC2_INSTANCE_RESOURCE_TYPE or (
+            resource_type == INVENTORY_RESOURCE_TYPE and recording
+        )
+        if not recorded or not history:
             raise AwsError(
                 "ResourceNotDiscoveredException",
                 f"Resource {resource_id} of resourceType:{resource_type} "
@@ -804,6 +813,58 @@ class AwsStandIn:
             }
             result["nextToken"] = self._tokens.issue("GetResourceConfigHistory", fingerprint, state)
         return result
+
+    def _ec2_history(self, node: SimNode) -> list[dict[str, Any]]:
+        """The instance's own Config history (`AWS::EC2::Instance`): discovered at launch with its tags, and
+        deleted when terminated. Kept even after EC2 forgets the instance: a Name tag outlives it here."""
+        arn = f"arn:aws:ec2:{self.fleet.region}:{self.fleet.account_id}:instance/{node.node_id}"
+        tags = {"Name": node.name_tag} if node.name_tag else {}
+        launched = _aware(node.registered_at)
+        configuration = {
+            "instanceId": node.node_id,
+            "privateIpAddress": node.ip_address,
+            "launchTime": _string_time(launched),
+            "state": {"code": 16, "name": "running"},
+            "tags": [{"key": k, "value": v} for k, v in tags.items()],
+        }
+        base = {
+            "version": "1.3",
+            "accountId": self.fleet.account_id,
+            "arn": arn,
+            "resourceType": EC2_INSTANCE_RESOURCE_TYPE,
+            "resourceId": node.node_id,
+            "awsRegion": self.fleet.region,
+            "availabilityZone": f"{self.fleet.region}a",
+            "relatedEvents": [],
+            "relationships": [],
+            "supplementaryConfiguration": {},
+        }
+        items = [
+            {
+                **base,
+                "configurationItemCaptureTime": launched,
+                "configurationItemStatus": "ResourceDiscovered",
+                "configurationStateId": str(int(launched.timestamp() * 1000)),
+                "configurationItemMD5Hash": "",
+                "resourceCreationTime": launched,
+                "tags": tags,
+                "configuration": json.dumps(configuration),
+            }
+        ]
+        if node.deleted_at is not None:
+            gone = _aware(node.deleted_at)
+            items.append(
+                {
+                    **base,
+                    "configurationItemCaptureTime": gone,
+                    "configurationItemStatus": "ResourceDeleted",
+                    "configurationStateId": str(int(gone.timestamp() * 1000)),
+                    "configurationItemMD5Hash": "",
+                    "tags": {},
+                    "configuration": "null",
+                }
+            )
+        return items
 
     def _recorder_arn(self) -> str:
         suffix = hashlib.sha256(self.fleet.recorder_name.encode()).hexdigest()[:16]
@@ -865,14 +926,21 @@ class AwsStandIn:
             raise _validation(f"Value '{resource_type}' at 'resourceType' failed to satisfy constraint")
         size = _page_size(p, "limit", default=100, low=0, high=100, too_high="InvalidLimitException") or 100
         wanted = set(_strings(p, "resourceIds"))
+        deleted_too = p.get("includeDeletedResources") is True
         with self.fleet.lock:
-            ids = (
+            found = (
                 sorted(
-                    n.node_id for n in self.fleet.nodes() if n.items and (not wanted or n.node_id in wanted)
+                    (n.node_id, n.deleted_at)
+                    for n in self.fleet.nodes()
+                    if n.items
+                    and (not wanted or n.node_id in wanted)
+                    and (deleted_too or n.deleted_at is None)
                 )
                 if resource_type == INVENTORY_RESOURCE_TYPE and self.fleet.recording
                 else []
             )
+        deleted = {node_id: at for node_id, at in found if at is not None}
+        ids = [node_id for node_id, _ in found]
         page, token = self._page(
             "ListDiscoveredResources",
             p,
@@ -883,7 +951,11 @@ class AwsStandIn:
             invalid_token="InvalidNextTokenException",
         )
         result: dict[str, Any] = {
-            "resourceIdentifiers": [{"resourceType": INVENTORY_RESOURCE_TYPE, "resourceId": i} for i in page]
+            "resourceIdentifiers": [
+                {"resourceType": INVENTORY_RESOURCE_TYPE, "resourceId": i}
+                | ({"resourceDeletionTime": _aware(deleted[i])} if i in deleted else {})
+                for i in page
+            ]
         }
         if token:
             result["nextToken"] = token
@@ -1021,7 +1093,7 @@ class AwsStandIn:
         filters = _inventory_filters(_objects(p, "Filters"), type_name)
         with self.fleet.lock:
             node = self.fleet.node(node_id)
-            if node is None:
+            if node is None or node.deleted_at is not None:
                 raise AwsError("InvalidInstanceId", f"Instance ID {node_id} is not valid.")
             _check_type_name(type_name, node.captured)
             entries = [dict(e) for e in node.captured.get(type_name, [])]
@@ -1055,7 +1127,7 @@ class AwsStandIn:
         rows = []
         with self.fleet.lock:
             for node in sorted(self.fleet.nodes(), key=lambda n: n.node_id):
-                if node.capture_time is None:
+                if node.capture_time is None or node.deleted_at is not None:
                     continue
                 captured = node.captured
                 if not all(any(f.accepts(e) for e in captured.get(f.type_name, [])) for f in filters):
@@ -1199,7 +1271,7 @@ class AwsStandIn:
         size = _page_size(p, "MaxResults", default=50, low=1, high=50)
         with self.fleet.lock:
             node = self.fleet.node(node_id)
-            if node is None:
+            if node is None or node.deleted_at is not None:
                 raise AwsError("InvalidInstanceId", f"Instance ID {node_id} is not valid.")
             rows = []
             if node.inventory_association_id is not None:

@@ -20,7 +20,11 @@ The nodes (ids are module constants):
   a removal and a later reinstall.
 - `CENTOS_LEGACY` (legacy-app-1): CentOS 7 with a 32-bit vendor binary, so glibc, libgcc, libstdc++
   and zlib are installed for x86_64 and i686 (multilib); an admin's `rpm -U` of one architecture, and
-  the 32-bit libraries removed when the binary went.
+  the 32-bit libraries removed when the binary went. Its SSM registration was lost in September 2022
+  (Config recorded the inventory deleted, while it was not recording: `ResourceDeletedNotRecorded`) and
+  came back in March 2023: Config discovered it again, a new life.
+- `AL2_DELETED` (old-web-2): terminated in January 2023; its history ends in `ResourceDeleted`, and
+  neither SSM nor EC2 lists it any more.
 - Small cases: `AL2_BATCH` (shares the `i-0ab` prefix with web-1), `WIN_LEGACY` (offline, its last
   capture three days old), `AL2_BUILD` (no inventory association, history only), `AL2_RETIRED`
   (became unmanaged).
@@ -49,6 +53,11 @@ WIN_TOKYO = "i-0e9d1f3b5a7c2e4f6"
 AL2_BUILD = "i-09c8b7a6f5e4d3c21"
 AL2_RETIRED = "i-0d1e2f3a4b5c6d7e8"
 CENTOS_LEGACY = "i-0c7e4b1d9a2f3e5c6"
+AL2_DELETED = "i-0f7a2c4e6b8d1e3f5"
+AL2_DELETED_AT = datetime(2023, 1, 17, 10, 42, 7, 310000, tzinfo=UTC)
+# legacy-app-1 lost its SSM registration (its instance profile was replaced) and got it back.
+CENTOS_DEREGISTERED_AT = datetime(2022, 9, 1, 8, 15, 44, 120000, tzinfo=UTC)
+CENTOS_MANAGED_AGAIN = datetime(2023, 3, 14, 5, 33, 0, tzinfo=UTC)
 
 ONPREM_DB_COMPUTER_NAME = "db-onprem-01.corp.example"
 # The one global inventory association (State Manager, AWS-GatherSoftwareInventory, every 30 minutes).
@@ -143,6 +152,7 @@ def build_default_fleet(now: datetime | None = None) -> Fleet:
     _al2_build(fleet, now)
     _al2_retired(fleet, now)
     _centos_legacy(fleet, now)
+    _al2_deleted(fleet, now)
     return fleet
 
 
@@ -183,6 +193,59 @@ def record_unmanaged(fleet: Fleet, node_id: str, at: datetime) -> dict[str, Any]
     for listener in listeners:
         listener(node, item)
     return item
+
+
+def record_deleted(
+    fleet: Fleet, node_id: str, at: datetime, status: str = "ResourceDeleted"
+) -> dict[str, Any]:
+    """The node is terminated or deregistered at `at`: Config records its inventory as deleted (an item with
+    no configuration); SSM and, after a while, EC2 no longer list it, and nothing is captured any more."""
+    if status not in ("ResourceDeleted", "ResourceDeletedNotRecorded"):
+        raise ValueError(f"{status} is not a deletion status")
+    with fleet.lock:
+        node = fleet.node(node_id)
+        if node is None:
+            raise KeyError(node_id)
+        if node.items and at <= node.items[-1]["configurationItemCaptureTime"]:
+            raise ValueError(f"{node_id}: {at.isoformat()} is not after its last item")
+        item = {
+            "version": "1.3",
+            "accountId": fleet.account_id,
+            "configurationItemCaptureTime": at,
+            "configurationItemStatus": status,
+            "configurationStateId": str(int(at.timestamp() * 1000)),
+            "configurationItemMD5Hash": "",
+            "arn": f"arn:aws:ssm:{fleet.region}:{fleet.account_id}:managed-instance-inventory/{node_id}",
+            "resourceType": "AWS::SSM::ManagedInstanceInventory",
+            "resourceId": node_id,
+            "awsRegion": fleet.region,
+            "availabilityZone": "Multiple Availability Zones",
+            "tags": {},
+            "relatedEvents": [],
+            "relationships": [],
+            "configuration": "null",  # the API form of an item without configuration
+            "supplementaryConfiguration": {},
+        }
+        node.items.append(item)
+        node.deleted_at = at
+        node.unmanaged_since = at
+        node.ping_status = "Inactive"
+        listeners = list(fleet.item_listeners)
+    for listener in listeners:
+        listener(node, item)
+    return item
+
+
+def managed_again(fleet: Fleet, node_id: str) -> SimNode:
+    """A deleted node is registered again (same ID): its next inventory run is discovered anew by Config."""
+    with fleet.lock:
+        node = fleet.node(node_id)
+        if node is None:
+            raise KeyError(node_id)
+        node.deleted_at = None
+        node.unmanaged_since = None
+        node.ping_status = "Online"
+        return node
 
 
 class _Installed(dict[str, list[Entry]]):
@@ -1135,7 +1198,35 @@ def _centos_legacy(fleet: Fleet, now: datetime) -> None:
     runs.capture(node.registered_at + timedelta(minutes=1, seconds=12, milliseconds=301))
     for start, ops in _CENTOS_UPDATES:
         runs.change(start, partial(host.transaction, ops=ops))
+    record_deleted(fleet, CENTOS_LEGACY, CENTOS_DEREGISTERED_AT, "ResourceDeletedNotRecorded")
+    # Unmanaged, yum kept working: an admin's update nobody recorded.
+    host.transaction(_at(2022, 11, 8, 2, 30), [*_family(("glibc-common", "glibc"), "2.17-326.el7_9.3"), "up zlib 1.2.7-21.el7_9"])
+    managed_again(fleet, CENTOS_LEGACY)
+    runs.capture(runs.scheduled_after(CENTOS_MANAGED_AGAIN))
+    runs.change(_at(2023, 6, 14, 2, 20), partial(host.transaction, ops=["up sudo 1.8.23-10.el7_9.3", "up curl 7.29.0-59.el7_9.2", "up libcurl 7.29.0-59.el7_9.2"]))
     runs.capture(_last_run(now, 33))
+
+
+def _al2_deleted(fleet: Fleet, now: datetime) -> None:
+    """A web server terminated in January 2023: its history ends in a deletion."""
+    launched = _at(2021, 5, 4, 7, 20, second=15)
+    node = _add(
+        fleet,
+        _al2_node(AL2_DELETED, "old-web-2", "172.31.7.201", launched + timedelta(seconds=57), "3.0.1124.0"),
+    )
+    runs = _Runs(fleet, node, timedelta(minutes=9, seconds=40, milliseconds=77))
+    host = _al2_image(node)
+    components = ("amazon-ssm-agent", "aws-cfn-bootstrap")
+    user_data_done = _sync(
+        host, launched + timedelta(seconds=38), [*_ups(FIRST_BOOT_UPGRADES), *_ups(SEED_UPGRADES)], components
+    )
+    runs.capture(user_data_done + timedelta(seconds=31, milliseconds=77))
+    for start, ops in (
+        (_at(2021, 9, 14, 21, 5), ["up openssl 1:1.0.2k-19.amzn2.0.8", "up openssl-libs 1:1.0.2k-19.amzn2.0.8"]),
+        (_at(2022, 6, 2, 21, 10), ["up curl 7.79.1-2.amzn2.0.1", "up libcurl 7.79.1-2.amzn2.0.1"]),
+    ):
+        runs.change(start, partial(_sync, host, ops=ops, components=components))
+    record_deleted(fleet, AL2_DELETED, AL2_DELETED_AT)
 
 
 # --- data: Amazon Linux 2 -----------------------------------------------------------------------------

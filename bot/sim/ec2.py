@@ -19,7 +19,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -46,6 +46,8 @@ _INSTANCE_ID = re.compile(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _FILTERS = frozenset({"instance-id", "tag:Name", "tag-key", "instance-state-name"})
 _RUNNING = {"Code": 16, "Name": "running"}
 _STOPPED = {"Code": 80, "Name": "stopped"}
+_TERMINATED = {"Code": 48, "Name": "terminated"}
+TERMINATED_VISIBLE = timedelta(hours=1)
 
 
 def is_query(body: bytes) -> bool:
@@ -176,6 +178,8 @@ def _describe_instances(stand_in: AwsStandIn, params: dict[str, Any]) -> dict[st
             node.node_id: _instance(node, stand_in._managed(node, now), stand_in.fleet.region)
             for node in sorted(stand_in.fleet.nodes(), key=lambda n: n.node_id)
             if node.node_id.startswith("i-")
+            # EC2 lists a terminated instance for about an hour, then forgets it.
+            and (node.deleted_at is None or now - _aware(node.deleted_at) < TERMINATED_VISIBLE)
         }
     malformed = [i for i in wanted if i not in instances and not _INSTANCE_ID.fullmatch(i)]
     if malformed:
@@ -247,7 +251,12 @@ def _instance(node: SimNode, managed: bool, region: str) -> dict[str, Any]:
     }
     if windows:
         instance["Platform"] = "windows"  # what EC2 sends, though botocore's model spells it `Windows`
-    if not managed and node.unmanaged_since is not None:
+    if node.deleted_at is not None:
+        instance["State"] = _TERMINATED
+        instance["StateTransitionReason"] = (
+            f"User initiated ({node.deleted_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} GMT)"
+        )
+    elif not managed and node.unmanaged_since is not None:
         stopped = node.unmanaged_since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S GMT")
         instance["State"] = _STOPPED
         instance["StateTransitionReason"] = f"User initiated ({stopped})"
@@ -258,6 +267,10 @@ def _instance(node: SimNode, managed: bool, region: str) -> dict[str, Any]:
     if node.name_tag is not None:
         instance["Tags"] = [{"Key": "Name", "Value": node.name_tag}]
     return instance
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _reservation(instance: Mapping[str, Any], account_id: str) -> dict[str, Any]:

@@ -81,6 +81,8 @@ class SimNode:
     items: list[dict[str, Any]] = field(default_factory=list)
     inventory_association_id: str | None = None
     unmanaged_since: datetime | None = None
+    # The instance was terminated, or the node deregistered: Config recorded its inventory as deleted.
+    deleted_at: datetime | None = None
 
     @property
     def resource_type(self) -> str:
@@ -242,7 +244,10 @@ class Fleet:
             "version": "1.3",
             "accountId": self.account_id,
             "configurationItemCaptureTime": at,
-            "configurationItemStatus": "OK" if node.items else "ResourceDiscovered",
+            # Config discovers the resource with its first item, and again after it was deleted.
+            "configurationItemStatus": "OK"
+            if node.items and not str(node.items[-1]["configurationItemStatus"]).startswith("ResourceDeleted")
+            else "ResourceDiscovered",
             "configurationStateId": str(int(at.timestamp() * 1000)),
             "configurationItemMD5Hash": hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(),
             "arn": f"arn:aws:ssm:{self.region}:{self.account_id}:managed-instance-inventory/{node.node_id}",

@@ -169,9 +169,9 @@ def _order(item: Mapping[str, Any]) -> tuple[datetime, int]:
 
 
 def _node(node_id: str, items: list[dict[str, Any]], now: datetime) -> SimNode:
-    configurations = [
-        json.loads(i["configuration"]) for i in items if isinstance(i.get("configuration"), str)
-    ]
+    decoded = (json.loads(i["configuration"]) for i in items if isinstance(i.get("configuration"), str))
+    # A deletion item has no configuration ("null"): the node's last state is in the items before it.
+    configurations = [c for c in decoded if isinstance(c, dict)]
     latest = configurations[-1] if configurations else {}
     info: Mapping[str, Any] = {}
     for configuration in reversed(configurations):
@@ -189,7 +189,8 @@ def _node(node_id: str, items: list[dict[str, Any]], now: datetime) -> SimNode:
     }
     newest = items[-1]
     status = str((newest.get("supplementaryConfiguration") or {}).get("InstanceStatus", "")).strip('"')
-    unmanaged = status == "Unmanaged"
+    deleted = str(newest.get("configurationItemStatus", "")).startswith("ResourceDeleted")
+    unmanaged = status == "Unmanaged" or deleted
     newest_time: datetime = newest["configurationItemCaptureTime"]
     node = SimNode(
         node_id=node_id,
@@ -206,6 +207,7 @@ def _node(node_id: str, items: list[dict[str, Any]], now: datetime) -> SimNode:
         items=items,
         inventory_association_id=None if unmanaged else EXPORT_ASSOCIATION_ID,
         unmanaged_since=newest_time if unmanaged else None,
+        deleted_at=newest_time if deleted else None,
     )
     node.captured = copy.deepcopy(installed)
     node.captured["AWS:InstanceInformation"] = [node.instance_information()]

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.answers import find_server
+from bot.answers import find_server, read_snapshots
 from bot.associations import InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
 from bot.audit import AuditEntry, Outcome
 from bot.aws import error_code
@@ -40,6 +40,7 @@ from bot.render_inventory import (
 )
 from bot.servers import ManagedServer
 from bot.services import Services
+from bot.timeline import recorded_life
 from handlers.errors import Reply, answering
 from handlers.write_access import Asker, authorize, claim
 
@@ -155,6 +156,7 @@ def status_answer(services: Services, wanted: str) -> Message:
     node = services.associations.node_status(server.node_id) if server.managed else None
     association = services.associations.inventory_association(server.node_id) if node is not None else None
     captured = services.associations.capture_time(server.node_id) if node is not None else None
+    recorded = recorded_life(read_snapshots(services, server)) if node is None else None
     return render_status(
         server.label,
         node,
@@ -162,6 +164,7 @@ def status_answer(services: Services, wanted: str) -> Message:
         captured,
         now=services.clock(),
         stale_after=services.settings.stale_after,
+        recorded=recorded,
     )
 
 

@@ -14,6 +14,8 @@ from bot.inventory import InventoryKind, InventorySnapshot, parse_configuration_
 from bot.sim.fleet import Fleet, SimNode
 from bot.timeline import (
     ChangeKind,
+    LifeEvent,
+    LifeEventKind,
     PackageTimeline,
     build_timeline,
     close_names,
@@ -602,6 +604,65 @@ def test_package_history_starts_at_the_first_item_with_package_data() -> None:
     timeline = build_timeline(found, "curl")
     assert (timeline.first_capture, timeline.first_known_capture) == (day(0), day(1))
     assert state_at(found, "curl", day(0.5))["curl"].before_history is True
+
+
+# --- deleted servers and new lives ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded"])
+def test_a_history_that_ends_in_a_deletion_says_so_and_claims_nothing_after_it(status: str) -> None:
+    found = snapshots(
+        Capture(day(0), [BASH, CURL_1]), Capture(day(1), [BASH, CURL_2]), Capture(day(5), None, status=status)
+    )
+    timeline = build_timeline(found, "curl")
+    assert timeline.deleted == LifeEvent(LifeEventKind.DELETED, day(5), status, last_capture=day(1))
+    assert [c.kind for c in timeline.changes] == [K.PRESENT_AT_FIRST_RECORD, K.UPGRADED]  # no "removed"
+    assert timeline.current == ()
+    before = state_at(found, "curl", day(3))["curl"]
+    assert before.versions is not None and [e.version for e in before.versions] == ["7.61.1-12.amzn2.0.2"]
+    after = state_at(found, "curl", day(6))["curl"]
+    assert (after.versions, after.deleted) == ((), timeline.deleted)
+
+
+def test_a_deletion_item_that_still_carries_packages_says_nothing_of_them() -> None:
+    found = snapshots(Capture(day(0), [BASH, CURL_1]), Capture(day(2), [BASH], status="ResourceDeleted"))
+    timeline = build_timeline(found, "curl")
+    assert [c.kind for c in timeline.changes] == [K.PRESENT_AT_FIRST_RECORD]
+    assert timeline.deleted is not None
+
+
+def test_rediscovered_after_a_deletion_is_a_new_life() -> None:
+    found = snapshots(
+        Capture(day(0), [BASH, CURL_1]),
+        Capture(day(2), None, status="ResourceDeleted"),
+        Capture(day(10), None, status="ResourceDiscovered"),
+        Capture(day(11), [BASH, CURL_2]),
+        Capture(day(12), [BASH]),
+    )
+    timeline = build_timeline(found, "curl")
+    assert [(e.kind, e.at) for e in timeline.events] == [
+        (LifeEventKind.DELETED, day(2)),
+        (LifeEventKind.REDISCOVERED, day(10)),
+    ]
+    assert timeline.deleted is None
+    # The new life starts from nothing: curl 2 is there at its first record, not an upgrade across the gap.
+    assert [(c.kind, c.window.after, c.window.before) for c in timeline.changes] == [
+        (K.PRESENT_AT_FIRST_RECORD, None, day(0)),
+        (K.PRESENT_AT_FIRST_RECORD, None, day(11)),
+        (K.REMOVED, day(11), day(12)),
+    ]
+    gone = state_at(found, "curl", day(5))["curl"]
+    assert gone.versions == () and gone.deleted is not None
+    unknown = state_at(found, "curl", day(10.5))["curl"]
+    assert unknown.versions is None and unknown.before_history and unknown.life_began == day(10)
+    back = state_at(found, "curl", day(11))["curl"]
+    assert back.versions is not None and [e.version for e in back.versions] == ["7.61.1-12.amzn2.0.2"]
+    assert back.life_began == day(10)
+
+
+def test_a_first_resource_discovered_item_is_no_event() -> None:
+    found = snapshots(Capture(day(0), None, status="ResourceDiscovered"), Capture(day(1), [BASH]))
+    assert build_timeline(found, "bash").events == ()
 
 
 # --- the whole timeline -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.sim.aws import (
     Faults,
     agent_output_prefix,
 )
+from bot.sim.default_fleet import record_deleted
 from bot.sim.fleet import Fleet, SimNode, iso
 
 if TYPE_CHECKING:
@@ -402,7 +403,13 @@ ERROR_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "config",
         "get_resource_config_history",
-        {**ON_NODE, "resourceType": "AWS::EC2::Instance"},
+        {**ON_NODE, "resourceType": "AWS::EC2::Volume"},
+        "ResourceNotDiscoveredException",
+    ),
+    (
+        "config",
+        "get_resource_config_history",
+        {**ON_NODE, "resourceType": "AWS::EC2::Instance", "resourceId": HYBRID},
         "ResourceNotDiscoveredException",
     ),
     (
@@ -700,6 +707,39 @@ def test_discovered_resources_and_batch_get_give_the_latest_items(world: World) 
         node.items[-1]["configurationStateId"]
     ]
     assert batch["unprocessedResourceKeys"] == [{"resourceType": INVENTORY, "resourceId": FRESH}]
+
+
+def test_a_deleted_node_is_listed_only_with_deleted_resources_and_gone_from_ssm(world: World) -> None:
+    gone_at = T0 + timedelta(days=20)
+    record_deleted(world.fleet, NODE, gone_at)
+    listed = world.config.list_discovered_resources(resourceType=INVENTORY)["resourceIdentifiers"]
+    world.matches_model(world.config.list_discovered_resources(resourceType=INVENTORY))
+    assert NODE not in {r["resourceId"] for r in listed}
+    everything = world.config.list_discovered_resources(resourceType=INVENTORY, includeDeletedResources=True)
+    world.matches_model(everything)
+    (deleted,) = [r for r in everything["resourceIdentifiers"] if r["resourceId"] == NODE]
+    assert deleted["resourceDeletionTime"] == gone_at
+    history = world.config.get_resource_config_history(
+        resourceType=INVENTORY, resourceId=NODE, earlierTime=gone_at, chronologicalOrder="Forward", limit=10
+    )
+    world.matches_model(history)
+    (last,) = history["configurationItems"]
+    assert last["configurationItemStatus"] == "ResourceDeleted"
+    world.fails(lambda: world.ssm.list_inventory_entries(InstanceId=NODE, TypeName="AWS:Application"), "InvalidInstanceId")
+
+
+def test_an_instances_own_history_keeps_its_name_tag_after_it_is_gone(world: World) -> None:
+    node = world.fleet.node(NODE)
+    assert node is not None
+    node.name_tag = "web-9"
+    record_deleted(world.fleet, NODE, T0 + timedelta(days=20))
+    history = world.config.get_resource_config_history(
+        resourceType="AWS::EC2::Instance", resourceId=NODE, chronologicalOrder="Forward", limit=1
+    )
+    world.matches_model(history)
+    (first,) = history["configurationItems"]
+    assert first["tags"] == {"Name": "web-9"}
+    assert first["configurationItemStatus"] == "ResourceDiscovered"
 
 
 # --- SSM reads -----------------------------------------------------------------------------------------
