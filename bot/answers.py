@@ -12,7 +12,15 @@ from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_packa
 from bot.messages import Message
 from bot.plaintext import mrkdwn_to_text
 from bot.query import Mode, PackageQuery
-from bot.render import Asked, change_line, render_point_in_time, render_timeline
+from bot.render import (
+    Asked,
+    Freshness,
+    RefreshAdvice,
+    change_line,
+    is_stale,
+    render_point_in_time,
+    render_timeline,
+)
 from bot.servers import ManagedServer, resolve_server
 from bot.services import Services
 from bot.timeline import VersionChange, build_timeline, close_names, state_at
@@ -120,6 +128,9 @@ def answer_query(
         if recorded:
             names[kind.value] = recorded
     current = services.fleet.current_inventory(server.node_id, names) if server.managed else None
+    freshness = None
+    if current is not None and is_stale(current.captured_at, services.clock(), services.settings.stale_after):
+        freshness = refresh_advice(services, server)
     return render_timeline(
         timeline,
         asked,
@@ -130,4 +141,16 @@ def answer_query(
         now=services.clock(),
         stale_after=services.settings.stale_after,
         shared_by=shared_by,
+        freshness=freshness,
     )
+
+
+def refresh_advice(services: Services, server: ManagedServer) -> Freshness:
+    """What would bring the server's inventory up to date: a refresh only where one can run."""
+    if not server.managed:
+        return Freshness(RefreshAdvice.NOT_MANAGED)
+    if server.ping_status != "Online":
+        return Freshness(RefreshAdvice.OFFLINE, server.ping_status, server.last_ping)
+    if services.associations.inventory_association(server.node_id) is None:
+        return Freshness(RefreshAdvice.NO_ASSOCIATION)
+    return Freshness(RefreshAdvice.REFRESH)

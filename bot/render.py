@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
@@ -22,6 +23,7 @@ from bot.messages import (
     section,
     slack_date,
 )
+from bot.render_inventory import SETUP_HINT
 from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, PointInTime, VersionChange
 
 SHARE_ACTION = "pkgwhen_share"
@@ -205,20 +207,54 @@ def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None)
         for entry in current:
             label = entry.name if entry.kind is InventoryKind.APPLICATION else f"{entry.name} ({entry.kind.value})"
             by_name.setdefault(label, []).append(entry)
-        installed = "; ".join(f"{escape(n)} {installed_versions(e)}" for n, e in sorted(by_name.items()))
+        installed = "; ".join(f"{escape(n)} {installed_versions(e)}".rstrip() for n, e in sorted(by_name.items()))
     at = f" (inventory captured {slack_date(captured_at)})" if captured_at else ""
     return f"*Now:* {installed}{at}"
 
 
-def _stale_line(asked: Asked, captured_at: datetime | None, now: datetime, stale_after: timedelta) -> str | None:
-    if captured_at is None or now - captured_at <= stale_after:
+class RefreshAdvice(StrEnum):
+    """What would bring a stale inventory up to date."""
+
+    REFRESH = "refresh"  # managed, online, with an inventory association: `/inventory refresh` can run
+    OFFLINE = "offline"  # the agent is not connected: nothing runs until it is
+    NO_ASSOCIATION = "no_association"  # nothing collects inventory: an association must be set up
+    NOT_MANAGED = "not_managed"  # SSM does not manage the server
+
+
+@dataclass(frozen=True)
+class Freshness:
+    advice: RefreshAdvice = RefreshAdvice.REFRESH
+    ping_status: str | None = None
+    last_seen: datetime | None = None
+
+
+def is_stale(captured_at: datetime | None, now: datetime, stale_after: timedelta) -> bool:
+    return captured_at is not None and now - captured_at > stale_after
+
+
+def _stale_line(
+    asked: Asked, captured_at: datetime | None, now: datetime, stale_after: timedelta, freshness: Freshness
+) -> str | None:
+    if captured_at is None or not is_stale(captured_at, now, stale_after):
         return None
     days = (now - captured_at).total_seconds() / 86400
     age = f"{days:.0f} days" if days >= 2 else f"{(now - captured_at).total_seconds() / 3600:.0f} hours"
-    return (
-        f":warning: The last inventory capture is {age} old; changes since then are not recorded yet. "
-        f"`/inventory refresh {asked.node_id}` collects inventory now."
-    )
+    head = f":warning: The last inventory capture is {age} old; changes since then are not recorded yet."
+    if freshness.advice is RefreshAdvice.REFRESH:
+        return f"{head} `/inventory refresh {asked.node_id}` collects inventory now."
+    if freshness.advice is RefreshAdvice.OFFLINE:
+        seen = f", last seen {slack_date(freshness.last_seen)}" if freshness.last_seen else ""
+        return (
+            f"{head} A refresh cannot run now: the server's SSM agent is {code(freshness.ping_status or 'offline')}"
+            f"{seen}. Inventory resumes when it reconnects: check that the server is running and its agent "
+            "can reach Systems Manager."
+        )
+    if freshness.advice is RefreshAdvice.NO_ASSOCIATION:
+        return (
+            f"{head} No `AWS-GatherSoftwareInventory` association applies to this server, so nothing collects "
+            f"its inventory. {SETUP_HINT}"
+        )
+    return f"{head} Systems Manager does not manage this server now, so nothing collects its inventory."
 
 
 def _buttons(asked: Asked, page: int, pages: int) -> dict[str, Any]:
@@ -243,10 +279,12 @@ def render_timeline(
     shared_by: str | None = None,
     managed: bool = True,
     who_changed: Callable[[VersionChange], str | None] | None = None,
+    freshness: Freshness | None = None,
 ) -> Message:
     """The answer to `/pkgwhen <server> <package>`: changes newest page first, then where it stands now.
 
     `who_changed` gives the value of a change's "Who changed it?" button (None: no button for it).
+    `freshness` says what would help when the inventory is stale (a refresh only where one can run).
     """
     changes = [c for c in timeline.changes if in_period(c, asked.since, asked.until)]
     events = [
@@ -295,7 +333,7 @@ def render_timeline(
         blocks.append(section("No change of it in this period." if (asked.since or asked.until) else "No recorded change."))
     if current is not None:
         blocks.append(section(_current_line(current, captured_at)))
-    stale = _stale_line(asked, captured_at, now, stale_after)
+    stale = _stale_line(asked, captured_at, now, stale_after, freshness or Freshness())
     if stale:
         blocks.append(section(stale))
     if timeline.deleted is not None:

@@ -113,8 +113,15 @@ def render_status(
         )
         lines.append(SETUP_HINT)
     blocks = [section("\n".join(lines))]
-    if node is not None and association is not None:
+    if node is not None and association is not None and node.ping_status == "Online":
         blocks.append(context("`/inventory refresh` collects its inventory now and reports what changed."))
+    elif node is not None and association is not None:
+        blocks.append(
+            context(
+                "A refresh cannot run while the agent is not connected: check that the server is running and its "
+                "agent can reach Systems Manager; inventory resumes when it does."
+            )
+        )
     return Message(text=f"Inventory of {server_label}", blocks=tuple(blocks))
 
 

@@ -99,6 +99,9 @@ def test_status_of_a_retired_server_shows_its_last_recorded_capture(workspace: S
 def test_status_of_an_offline_server_says_when_it_was_last_seen(workspace: SimWorkspace) -> None:
     text = plain(workspace.command("/inventory", f"status {WIN_LEGACY}"))
     assert "Agent ConnectionLost, last seen" in text
+    # A refresh cannot run on it: none is offered.
+    assert "/inventory refresh" not in text
+    assert "A refresh cannot run while the agent is not connected" in text
 
 
 def test_a_server_ssm_no_longer_manages_cannot_be_refreshed(workspace: SimWorkspace) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import (
+    AL2_BUILD,
     AL2_DELETED,
     AL2_DELETED_AT,
     AL2_RETIRED,
@@ -285,3 +286,24 @@ def test_a_server_discovered_again_after_a_deletion_starts_a_new_life(workspace:
     assert "zlib: nothing — the server was deleted or deregistered then" in gap
     back = ask(workspace, "legacy-app-1 zlib at 2024-01-01")
     assert "zlib: 1.2.7-21.el7_9" in back
+
+
+def test_stale_inventory_of_an_offline_server_says_what_would_help_not_refresh(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "legacy-win-1 KB5034767")
+    assert "The last inventory capture is" in text
+    assert "/inventory refresh" not in text
+    assert "A refresh cannot run now: the server's SSM agent is ConnectionLost, last seen" in text
+
+
+def test_stale_inventory_without_an_association_says_how_to_set_one_up(workspace: SimWorkspace) -> None:
+    text = ask(workspace, f"{AL2_BUILD} curl")
+    assert "The last inventory capture is" in text
+    assert "/inventory refresh" not in text
+    assert "No AWS-GatherSoftwareInventory association applies to this server" in text
+    assert "Setup inventory" in text
+
+
+@pytest.mark.workspace(env={"PKGWHEN_STALE_AFTER": "5m"})
+def test_stale_inventory_of_a_server_that_can_be_refreshed_offers_the_refresh(workspace: SimWorkspace) -> None:
+    text = ask(workspace, "web-1 curl")
+    assert f"/inventory refresh {AL2_WEB} collects inventory now." in text
