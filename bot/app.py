@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
@@ -32,10 +32,20 @@ def slack_client(settings: Settings) -> WebClient:
 
 
 class SignatureCheck(RequestVerification):
-    """Bolt's signature check, but its failure log leaves out the body: it holds `response_url`, a bearer URL."""
+    """Bolt's signature check, with two changes: a timestamp that is not a number or a signature that is not
+    ASCII is refused like any bad signature (Bolt's verifier would raise on them), and the failure log leaves
+    out the body: it holds `response_url`, a bearer URL."""
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        timestamp = req.headers.get("x-slack-request-timestamp", ["0"])[0]
+        signature = req.headers.get("x-slack-signature", [""])[0]
+        if not (timestamp.isascii() and timestamp.isdigit() and signature.isascii()):
+            self._debug_log_error(signature, timestamp, req.raw_body)
+            return self._build_error_response()
+        return super().process(req=req, resp=resp, next=next)
 
     def _debug_log_error(self, signature: str, timestamp: str, body: object) -> None:
-        log.warning("rejected a request with an invalid or stale Slack signature (timestamp %s)", timestamp)
+        log.warning("rejected a request with an invalid or stale Slack signature (timestamp %r)", timestamp[:32])
 
 
 def build_app(services: Services, client: WebClient | None = None, executor: ThreadPoolExecutor | None = None) -> App:
@@ -48,10 +58,11 @@ def build_app(services: Services, client: WebClient | None = None, executor: Thr
         # Replaced by SignatureCheck below (HTTP mode only; Socket Mode has no signatures).
         request_verification_enabled=False,
         logger=logging.getLogger("pkgwhen.bolt"),
-        # Bolt runs acknowledgements and the slow halves (lazy listeners) on this one pool: it must be large
-        # enough that an acknowledgement never queues behind answers; answers limit themselves
-        # (Services.answer_slots).
-        listener_executor=executor or ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
+        # Acknowledge on the thread that received the request (the HTTP server's, or Socket Mode's), and
+        # only then hand the slow halves (lazy listeners) to the executor: an acknowledgement never waits
+        # for a pool thread that answers hold. Answers limit themselves (Services.answer_slots).
+        process_before_response=True,
+        listener_executor=executor or ThreadPoolExecutor(max_workers=64, thread_name_prefix="answer"),
     )
     if settings.slack_signing_secret and not settings.slack_app_token:
         app.use(SignatureCheck(settings.slack_signing_secret))

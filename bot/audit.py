@@ -3,7 +3,8 @@
 Kept in SQLite in the state directory, so a restart forgets neither the trail nor the cooldowns; every
 entry is also written to the log. `claim` decides and records in one transaction: a repeated trigger, the
 same person's identical request within the cooldown, or any refresh of the same target within the
-cooldown refuses the new one, so two clicks or two replicas cannot both start a run.
+cooldown refuses the new one, so two clicks or two replicas cannot both start a run. A refusal is an
+entry of the trail too (`repeated`, `cooling down`), as a denial is (`denied`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"  # the write call got no answer; it may have started a run
     REJECTED = "rejected"  # AWS refused the call: nothing started
     DENIED = "denied"  # not on the allow-list
+    REPEATED = "repeated"  # refused: the same trigger, or the same person's same request, again
+    COOLING_DOWN = "cooling down"  # refused: the target's cooldown after someone's run holds
     CONFIRMING = "confirming"  # a whole-association run waits for its confirmation click
     RECORDED = "recorded"
     UNCHANGED = "unchanged"
@@ -35,7 +38,13 @@ class Outcome(StrEnum):
 
 
 # Entries that did not start anything do not hold a cooldown.
-_NOT_STARTED = (Outcome.REJECTED.value, Outcome.DENIED.value, Outcome.CONFIRMING.value)
+_NOT_STARTED = (
+    Outcome.REJECTED.value,
+    Outcome.DENIED.value,
+    Outcome.CONFIRMING.value,
+    Outcome.REPEATED.value,
+    Outcome.COOLING_DOWN.value,
+)
 
 
 @dataclass(frozen=True)
@@ -115,35 +124,37 @@ class AuditTrail:
         cooldown: timedelta,
         outcome: Outcome = Outcome.REQUESTED,
     ) -> AuditEntry | Refusal:
-        """Record the request and return its entry, or the Refusal that stops it (also recorded in the log)."""
+        """Record the request and return its entry, or record the refusal that stops it and return that."""
         now = self._clock()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 refusal = self._refusal(action, user_id, target, trigger_id, cooldown=cooldown, now=now)
-                if refusal is None:
-                    entry_id = self._insert(
-                        now,
-                        user_id=user_id,
-                        channel_id=channel_id,
-                        action=action,
-                        target=target,
-                        association_id=association_id,
-                        trigger_id=trigger_id,
-                        outcome=outcome,
-                    )
+                if refusal is not None:
+                    outcome = Outcome.REPEATED if refusal.repeated else Outcome.COOLING_DOWN
+                entry_id = self._insert(
+                    now,
+                    user_id=user_id,
+                    channel_id=channel_id,
+                    action=action,
+                    target=target,
+                    association_id=association_id,
+                    trigger_id=trigger_id,
+                    outcome=outcome,
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         if refusal is not None:
             log.info(
-                "audit: %s of %s by %s in %s refused (%s, entry %d by %s)",
+                "audit: entry %d: %s of %s by %s in %s refused: %s (after entry %d by %s)",
+                entry_id,
                 action,
                 target,
                 user_id,
                 channel_id,
-                "repeated" if refusal.repeated else "cooldown",
+                outcome.value,
                 refusal.previous.entry_id,
                 refusal.previous.user_id,
             )
@@ -167,8 +178,9 @@ class AuditTrail:
         self, action: str, user_id: str, target: str, trigger_id: str, *, cooldown: timedelta, now: datetime
     ) -> Refusal | None:
         if trigger_id:
+            # The first entry of a trigger, whatever became of it: a trigger is decided once.
             row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM write_actions WHERE trigger_id = ? AND outcome != ? LIMIT 1",
+                f"SELECT {_COLUMNS} FROM write_actions WHERE trigger_id = ? AND outcome != ? ORDER BY id LIMIT 1",
                 (trigger_id, Outcome.DENIED.value),
             ).fetchone()
             if row is not None:

@@ -176,3 +176,10 @@ class RequestRepeated(PkgwhenError):
             f"You already asked {asked} {target} {started_at}; that run is being followed in its own reply.",
             "Nothing new was started.",
         )
+
+
+class WriteUnanswered(PkgwhenError):
+    """AWS gave no answer to a call that starts something: it may have started, and is not sent again."""
+
+    def __init__(self, what: str, todo: str) -> None:
+        super().__init__(what, todo)

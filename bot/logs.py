@@ -1,7 +1,9 @@
 """pkgwhen's logs: one line per event, plain or JSON, with the request id, and never a secret or a bearer URL.
 
-Slack tokens, the signing secret and `response_url`s (bearer URLs: whoever has one can post as the bot)
-are masked by a filter on the root handler, so no library's log line can leak them either.
+Slack tokens, the signing secret, `response_url`s (bearer URLs: whoever has one can post as the bot) and
+AWS credential material are masked by a filter on the root handler, so no library's log line can leak
+them either — botocore's DEBUG lines show session tokens and signatures in canonical requests, headers
+and presigned URLs, and whole credentials in the answers of STS and the credential providers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _TOKEN = re.compile(r"\bx(?:oxb|oxp|oxa|oxe|app|oxr)-[A-Za-z0-9-]+")
 # Slack's response URLs (and any stand-in's) and incoming webhooks.
 _BEARER_URL = re.compile(r"https?://[^\s\"'<>]*(?:hooks\.slack\.com|/response/|/actions/|/commands/)[^\s\"'<>]*")
+# A named AWS credential value in any form botocore logs: a header line `x-amz-security-token:V`, a query
+# `Signature=V&`, a repr `'X-Amz-Security-Token': b'V'`, JSON `"SecretAccessKey": "V"`, XML `<SessionToken>V<`.
+_AWS_CREDENTIAL = re.compile(
+    r"(?i)(?P<name>x-amz-security-token|x-amz-signature|x-amz-credential|security[-_]?token|session[-_]?token"
+    r"|secret[-_]?access[-_]?key|secret[-_]?key|signature|credential|awsaccesskeyid|access[-_]?key[-_]?id|\btoken)"
+    r"(?P<separator>[\"']?\s*[:=>]\s*b?[\"']?)"
+    r"(?P<value>[^\s\"'<>&,]+)"
+)
+# Access key IDs wherever they stand (AKIA: long-term, ASIA: temporary).
+_AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 
 
 class Redact(logging.Filter):
@@ -32,6 +44,8 @@ class Redact(logging.Filter):
     def mask(self, text: str) -> str:
         text = _TOKEN.sub("[token]", text)
         text = _BEARER_URL.sub("[response_url]", text)
+        text = _AWS_CREDENTIAL.sub(r"\g<name>\g<separator>[redacted]", text)
+        text = _AWS_KEY_ID.sub("[aws-key-id]", text)
         for secret in self._secrets:
             text = text.replace(secret, "[secret]")
         return text

@@ -40,12 +40,18 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         say("pkgwhen: not started; fix what FAIL says above")
         services.close()
         return 1
-    executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener")
+    executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="answer")
     app = build_app(services, client, executor=executor)
     stopping = threading.Event()
     socket_mode = bool(settings.slack_app_token)
+
+    def readiness() -> tuple[bool, list[str]]:
+        if stopping.is_set():
+            return False, ["stopping"]
+        return True, []
+
     # In Socket Mode, HTTP serves only the health endpoints: events come over the socket, unsigned.
-    http = SlackHttpServer(app, host=host, port=settings.port, ready=lambda: not stopping.is_set(), events=not socket_mode)
+    http = SlackHttpServer(app, host=host, port=settings.port, readiness=readiness, events=not socket_mode)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping; in-flight commands and messages finish first", signum)

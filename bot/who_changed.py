@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.associations import WriteOutcome
-from bot.errors import NotManaged, PkgwhenError, ServerOffline
+from bot.errors import NotManaged, PkgwhenError, ServerOffline, WriteUnanswered
 from bot.messages import MAX_SECTION_TEXT, Message, code, context, escape, section, slack_date
 from bot.pm_history import (
     PACKAGE_NAME_PATTERN,
@@ -98,7 +98,7 @@ def run_history_document(
         comment=f"pkgwhen: who changed {lookup.package}",
     )
     if sent.outcome is WriteOutcome.UNKNOWN or sent.command_id is None:
-        raise PkgwhenError(
+        raise WriteUnanswered(
             f"Systems Manager did not answer whether it started reading {server.label}'s package history; "
             "pkgwhen does not send it twice.",
             "Ask again in a minute.",

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answers import find_server
 from bot.audit import Outcome
+from bot.errors import WriteUnanswered
 from bot.messages import Message, progress, section, slack_date
 from bot.render import WHO_CHANGED_ACTION
 from bot.services import Services
@@ -61,6 +62,9 @@ def ask_who_changed(services: Services, client: WebClient, reply: Reply, who: As
             wait=services.settings.why_timeout,
             poll=services.settings.refresh_poll_interval.total_seconds(),
         )
+    except WriteUnanswered:
+        services.audit.finish(entry, Outcome.UNKNOWN)
+        raise
     except BaseException:
         services.audit.finish(entry, Outcome.FAILED)
         raise

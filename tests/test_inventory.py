@@ -247,20 +247,6 @@ def test_a_second_refresh_within_the_cooldown_is_refused_with_the_time_left(work
     assert workspace.aws.count("SendCommand") == 1
 
 
-@fast
-def test_a_replayed_command_starts_nothing_new(workspace: SimWorkspace) -> None:
-    form = _command_form(workspace, "refresh i-0abc", user="U0ALICE")
-    body = urlencode(form)
-    assert workspace.send(body)[0] == 200
-    assert workspace.send(body)[0] == 200  # the same signed request again (a replay, or a retry)
-    assert workspace.slack.wait_for(
-        lambda s: any("collected" in m.text for m in s.replies(form["response_url"])), timeout=20
-    )
-    assert workspace.aws.count("SendCommand") == 1
-    outcomes = [e.outcome for e in audit(workspace).entries(AL2_WEB)]
-    assert len(outcomes) == 1
-
-
 @pytest.mark.workspace(env={**FAST, "PKGWHEN_REFRESH_COOLDOWN": "0s"}, faults=Faults(collect_delay_s=0.1))
 def test_without_cooldown_two_refreshes_are_two_runs(workspace: SimWorkspace) -> None:
     refresh(workspace)
@@ -304,18 +290,6 @@ def test_an_association_wide_run_asks_first_with_the_number_of_servers(workspace
         ("/inventory refresh --association", "confirming"),
         ("/inventory refresh --association", "recorded"),
     ]
-
-
-@fast
-def test_a_double_click_on_the_confirmation_runs_once(workspace: SimWorkspace) -> None:
-    asked = refresh(workspace, "refresh web-1 --association")
-    first = workspace.click(asked.last, CONFIRM_ACTION, wait=False)
-    second = workspace.click(asked.last, CONFIRM_ACTION, wait=False)
-    for click in (first, second):
-        workspace.wait_settled(click, timeout=30)
-    finals = [workspace.slack.replies(c.response_url)[-1].text for c in (first, second)]
-    assert sorted("already asked" in f for f in finals) == [False, True]
-    assert workspace.aws.count("StartAssociationsOnce") == 1
 
 
 @fast

@@ -102,6 +102,10 @@ class Faults:
     # Overrides a command's delivery timeout (its TimeoutSeconds, at least 30 s on AWS) so a test can
     # watch an offline node's invocation end DeliveryTimedOut.
     delivery_timeout_s: float | None = None
+    # AWS hanging: while this event is clear, every call waits for it to be set (at most a minute).
+    released: threading.Event | None = None
+    # Operations (e.g. "SendCommand") that are carried out, then answered by dropping the connection.
+    unanswered: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -480,6 +484,9 @@ class _Association:
 # --- HTTP -------------------------------------------------------------------------------------------
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's listen backlog is 5: a burst of clients would see connections reset, which the real
+    # service does not do.
+    request_queue_size = 128
 
     def __init__(self, stand_in: AwsStandIn) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -503,6 +510,9 @@ class _Handler(BaseHTTPRequestHandler):
             content_type = ec2.CONTENT_TYPE
         else:
             status, payload = self.server.stand_in.answer(target, body)
+            if target.partition(".")[2] in self.server.stand_in.faults.unanswered:
+                self.close_connection = True  # done, but the answer is lost on the way
+                return
             data = json.dumps(payload, default=_json_default).encode()
             content_type = "application/x-amz-json-1.1"
         self.send_response(status)
@@ -633,6 +643,8 @@ class AwsStandIn:
         try:
             if self.faults.latency_s > 0:
                 time.sleep(self.faults.latency_s)  # the simulated network is slow; nothing to wait for
+            if self.faults.released is not None:
+                self.faults.released.wait(timeout=60)
             self._admit()
             if entry is None:
                 raise AwsError("UnknownOperationException", f"Unknown operation {target!r}")

@@ -1337,6 +1337,9 @@ class SlackStandIn:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's listen backlog is 5: a burst of clients would see connections reset, which the real
+    # service does not do.
+    request_queue_size = 128
 
     def __init__(
         self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], standin: SlackStandIn

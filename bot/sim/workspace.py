@@ -154,6 +154,8 @@ class SimWorkspace:
                 "AWS_SESSION_TOKEN": "testing",
                 "AWS_REGION": self.fleet.region,
                 "AWS_DEFAULT_REGION": self.fleet.region,
+                # botocore reads these from the process's environment: an `env` option may set them too.
+                **{k: v for k, v in self._extra_env.items() if k.startswith("AWS_")},
             }
         )
         env = {
@@ -308,21 +310,7 @@ class SimWorkspace:
     ) -> tuple[int, str]:
         """POST a body to the app as Slack does; signed with `secret` (None: unsigned)."""
         assert self.http is not None, "start() first"
-        headers = {"Content-Type": content_type}
-        if secret is not None:
-            ts = str(int(time.time()) if timestamp is None else timestamp)
-            headers["X-Slack-Request-Timestamp"] = ts
-            signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-            assert signature is not None
-            headers["X-Slack-Signature"] = signature
-        request = urllib.request.Request(
-            self.http.events_url, data=body.encode(), headers=headers, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        return post_signed(self.http.events_url, body, content_type=content_type, timestamp=timestamp, secret=secret)
 
     def _replies(self, response_url: str) -> list[Shown]:
         return [_shown(m) for m in self.slack.replies(response_url)]
@@ -340,6 +328,30 @@ class SimWorkspace:
             if shown and not shown[-1].progress and time.monotonic() - quiet_since >= self.settle_s:
                 return
             self.slack.wait_for(partial(_calls_changed, count=seen), timeout=0.05)
+
+
+def post_signed(
+    url: str,
+    body: str,
+    *,
+    content_type: str = "application/x-www-form-urlencoded",
+    timestamp: int | None = None,
+    secret: str | None = SIGNING_SECRET,
+) -> tuple[int, str]:
+    """POST `body` to `url` as Slack does, signed with `secret` (None: unsigned); the HTTP status and body."""
+    headers = {"Content-Type": content_type}
+    if secret is not None:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        headers["X-Slack-Request-Timestamp"] = ts
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        assert signature is not None
+        headers["X-Slack-Signature"] = signature
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def _calls_changed(slack: SlackStandIn, count: int) -> bool:

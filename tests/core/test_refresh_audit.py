@@ -121,4 +121,24 @@ def test_the_trail_and_cooldowns_survive_a_restart(tmp_path: Path, clock: Clock)
     first.close()
     second = AuditTrail(tmp_path / "audit.sqlite3", clock=clock)
     assert isinstance(claim(second, user="U0BOB", trigger="t2"), Refusal)
-    assert len(second.entries()) == 1
+    assert [e.outcome for e in second.entries()] == ["requested", "cooling down"]
+
+
+def test_refusals_are_entries_of_the_trail_that_hold_nothing(trail: AuditTrail, clock: Clock) -> None:
+    first = claim(trail)
+    assert isinstance(first, AuditEntry)
+    claim(trail, trigger="t1")  # the same trigger again
+    clock.now += timedelta(minutes=1)
+    claim(trail, user="U0BOB", trigger="t2")  # someone else within the cooldown
+    assert [(e.user_id, e.outcome) for e in trail.entries("i-1")] == [
+        ("U0ALICE", "requested"),
+        ("U0ALICE", "repeated"),
+        ("U0BOB", "cooling down"),
+    ]
+    # The cooldown still runs from the run that started, not from the refusals.
+    clock.now = T0 + COOLDOWN + timedelta(seconds=1)
+    assert isinstance(claim(trail, user="U0BOB", trigger="t3"), AuditEntry)
+    # A trigger is decided once: the refused one is refused again, pointing at its first entry.
+    again = claim(trail, user="U0BOB", trigger="t2")
+    assert isinstance(again, Refusal) and again.repeated
+    assert again.previous.outcome == "cooling down"
