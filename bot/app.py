@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,6 +32,17 @@ def slack_client(settings: Settings) -> WebClient:
     )
 
 
+def answer_pool(threads: int = 64) -> ThreadPoolExecutor:
+    """The pool the slow halves of listeners run on, its threads started now: a pool left to start them on
+    demand would start each on the thread acknowledging a request, during the first burst of them."""
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answer")
+    started = threading.Barrier(threads + 1)
+    for _ in range(threads):
+        pool.submit(started.wait)
+    started.wait()
+    return pool
+
+
 class SignatureCheck(RequestVerification):
     """Bolt's signature check, with two changes: a timestamp that is not a number or a signature that is not
     ASCII is refused like any bad signature (Bolt's verifier would raise on them), and the failure log leaves
@@ -53,8 +65,9 @@ def build_app(services: Services, client: WebClient | None = None, executor: Thr
     app = App(
         client=client or slack_client(settings),
         signing_secret=settings.slack_signing_secret or None,
-        # pkgwhen checks the token itself at start-up, with a clear message.
-        token_verification_enabled=False,
+        # Bolt's one auth.test, made now: left to the first requests, each of a burst would make it while
+        # waiting to be acknowledged. (`pkgwhen serve` has already checked the token, with a clear message.)
+        token_verification_enabled=True,
         # Replaced by SignatureCheck below (HTTP mode only; Socket Mode has no signatures).
         request_verification_enabled=False,
         logger=logging.getLogger("pkgwhen.bolt"),
@@ -62,7 +75,7 @@ def build_app(services: Services, client: WebClient | None = None, executor: Thr
         # only then hand the slow halves (lazy listeners) to the executor: an acknowledgement never waits
         # for a pool thread that answers hold. Answers limit themselves (Services.answer_slots).
         process_before_response=True,
-        listener_executor=executor or ThreadPoolExecutor(max_workers=64, thread_name_prefix="answer"),
+        listener_executor=executor or answer_pool(),
     )
     if settings.slack_signing_secret and not settings.slack_app_token:
         app.use(SignatureCheck(settings.slack_signing_secret))

@@ -7,14 +7,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
 from slack_sdk.errors import SlackApiError
 
 from bot import logs
 from bot.alert_worker import alert_companion
-from bot.app import build_app, slack_client
+from bot.app import answer_pool, build_app, slack_client
 from bot.services import Services
 from bot.settings import Settings
 from bot.startup import run_checks
@@ -40,7 +39,7 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         say("pkgwhen: not started; fix what FAIL says above")
         services.close()
         return 1
-    executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="answer")
+    executor = answer_pool()
     app = build_app(services, client, executor=executor)
     stopping = threading.Event()
     socket_mode = bool(settings.slack_app_token)

@@ -32,7 +32,7 @@ MAX_BODY = 1024 * 1024
 # An acknowledgement is milliseconds of CPU: a few threads keep up with a burst of them (measured with
 # `python -m tests.bench.edge`); more would only take turns at the interpreter lock.
 THREADS = 8
-# A connection that sends nothing for this long is closed (Slack gives up on a request after 3 s).
+# A connection silent for this long is closed at waitress's next sweep (every 30 s); Slack gives up after 3 s.
 IDLE_TIMEOUT_S = 30
 
 # What /readyz reports: ready or not, and lines that say why (shown in the body either way).

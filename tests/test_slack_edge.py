@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
+import pytest
+from slack_bolt import Ack
+
 from bot.sim.workspace import SimWorkspace
+from bot.web import SlackHttpServer
 
 
 def _command_body(text: str) -> str:
@@ -65,3 +74,49 @@ def test_health_endpoints_answer(workspace: SimWorkspace) -> None:
         assert response.status == 200
     with urllib.request.urlopen(workspace.http.url + "/readyz", timeout=5) as response:
         assert response.status == 200
+
+
+def test_readiness_says_why_it_is_not_ready(workspace: SimWorkspace) -> None:
+    state: tuple[bool, list[str]] = (True, [])
+    http = SlackHttpServer(workspace.app, readiness=lambda: state)
+    http.start()
+    try:
+        with urllib.request.urlopen(http.url + "/readyz", timeout=5) as response:
+            assert (response.status, response.read()) == (200, b"ready\n")
+        state = (False, ["alert worker: stopped (disk full)", "stopping"])
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(http.url + "/readyz", timeout=5)
+        assert refused.value.code == 503
+        assert refused.value.read() == b"not ready\nalert worker: stopped (disk full)\nstopping\n"
+    finally:
+        http.stop()
+
+
+def test_stopping_answers_the_requests_already_read_and_refuses_new_ones(workspace: SimWorkspace) -> None:
+    assert workspace.http is not None
+    http, entered, release = workspace.http, threading.Event(), threading.Event()
+
+    def slow_ack(ack: Ack) -> None:
+        entered.set()
+        release.wait(10)
+        ack("done")
+
+    workspace.app.command("/slow")(slow_ack)
+    body = _command_body("").replace("%2Fpkgwhen", "%2Fslow")
+    port = int(http.url.rsplit(":", 1)[1])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = pool.submit(workspace.send, body)
+        assert entered.wait(10)
+        stopped = pool.submit(http.stop)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except ConnectionRefusedError:
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("still accepting connections while stopping")
+        release.set()
+        assert pending.result(timeout=10) == (200, "done")
+        stopped.result(timeout=10)
