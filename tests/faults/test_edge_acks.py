@@ -27,8 +27,8 @@ def test_a_burst_of_commands_is_acknowledged_while_every_answer_waits_for_aws(wo
     bodies = [
         urlencode(
             {
-                "command": "/pkgwhen",
-                "text": "web-1 curl",
+                "command": "/inventory",
+                "text": "status web-1",
                 "user_id": "U0ALICE",
                 "channel_id": OPS_CHANNEL,
                 "team_id": "T0PKGWHEN",
@@ -48,4 +48,4 @@ def test_a_burst_of_commands_is_acknowledged_while_every_answer_waits_for_aws(wo
         aws_hangs.set()
     assert workspace.slack.wait_for(lambda s: all(_answered(workspace, url) for url in urls), timeout=120)
     for url in urls:
-        assert "curl on" in workspace.slack.replies(url)[-1].text
+        assert "Inventory of web-1" in workspace.slack.replies(url)[-1].text
