@@ -183,8 +183,8 @@ def render_change_summary(summary: ChangeSummary, server_label: str) -> Message:
     if summary.account_id or summary.region:
         notes.append(" · ".join(escape(p) for p in (summary.account_id, summary.region) if p))
     blocks.append(context(*notes))
-    text = f"{server_label}: {counts_text(summary) or 'no package changed'}"
-    return Message(text=text[:3000], blocks=tuple(blocks))
+    text = f"{escape(server_label)}: {counts_text(summary) or 'no package changed'}"
+    return Message(text=text, blocks=tuple(blocks))
 
 
 def render_change_detail(summary: ChangeSummary, server_label: str) -> tuple[Message, ...]:

@@ -102,6 +102,20 @@ class Faults:
     # Overrides a command's delivery timeout (its TimeoutSeconds, at least 30 s on AWS) so a test can
     # watch an offline node's invocation end DeliveryTimedOut.
     delivery_timeout_s: float | None = None
+    # Every Config and SSM call answers this credentials error (one of CREDENTIAL_ERRORS), as AWS does
+    # for an expired session token or an access key it does not know.
+    credentials_error: str | None = None
+    # The endpoint cannot be reached: each connection is closed before any answer (a firewall or proxy
+    # cutting it), so botocore sees the connection fail.
+    unreachable: bool = False
+
+
+# What Config and SSM answer (HTTP 400) when the caller's credentials are not usable: two of the errors
+# every AWS JSON API can return ("Common Errors" in the Config and SSM API references), AWS's own words.
+CREDENTIAL_ERRORS = {
+    "ExpiredTokenException": "The security token included in the request is expired",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+}
 
 
 @dataclass(frozen=True)
@@ -485,6 +499,10 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.stand_in = stand_in
 
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        # Faults.unreachable: the connection is closed unanswered, as a dropping firewall or proxy would.
+        return not self.stand_in.faults.unreachable
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
@@ -633,6 +651,10 @@ class AwsStandIn:
         try:
             if self.faults.latency_s > 0:
                 time.sleep(self.faults.latency_s)  # the simulated network is slow; nothing to wait for
+            # AWS checks the signature and its credentials before anything else.
+            failing = self.faults.credentials_error
+            if failing is not None:
+                raise AwsError(failing, CREDENTIAL_ERRORS[failing])
             self._admit()
             if entry is None:
                 raise AwsError("UnknownOperationException", f"Unknown operation {target!r}")
