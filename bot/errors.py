@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from bot.mrkdwn import code, echo, escape
 
+MAX_CANDIDATES_SHOWN = 10
+
 
 class PkgwhenError(Exception):
     """A failure with a message for the person who asked: what is wrong and what to do (both mrkdwn)."""
@@ -46,8 +48,9 @@ class UnknownServer(PkgwhenError):
 class AmbiguousServer(PkgwhenError):
     def __init__(self, server: str, candidates: Sequence[str]) -> None:
         super().__init__(
-            f"{echo(server)} matches {len(candidates)} servers: " + ", ".join(code(c) for c in candidates[:20])
-            + (f" and {len(candidates) - 20} more" if len(candidates) > 20 else ""),
+            f"{echo(server)} matches {len(candidates)} servers: "
+            + ", ".join(echo(c, 80) for c in candidates[:MAX_CANDIDATES_SHOWN])
+            + (f" and {len(candidates) - MAX_CANDIDATES_SHOWN} more" if len(candidates) > MAX_CANDIDATES_SHOWN else ""),
             "Type more of the ID, or use the full node ID.",
         )
         self.server = server

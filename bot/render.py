@@ -21,6 +21,7 @@ from bot.messages import (
     section,
     slack_date,
 )
+from bot.mrkdwn import shorten
 from bot.query import Mode, PackageQuery
 from bot.render_inventory import SETUP_HINT
 from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, PointInTime, VersionChange
@@ -28,6 +29,10 @@ from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, 
 SHARE_ACTION = "pkgwhen_share"
 WHO_CHANGED_ACTION = "pkgwhen_who_changed"
 PAGE_ACTION = "pkgwhen_page"
+# Names and versions from data are shown up to this long (the rest is counted), so one odd package
+# cannot push everything else out of an answer.
+MAX_SHOWN_NAME = 120
+MAX_SHOWN_VERSION = 80
 # Characters of the "Now:" line given to listing packages; the rest are counted.
 CURRENT_LINE_BUDGET = 1500
 # Lines of changes per page: each line is at most ~400 characters, and a page stays well under the
@@ -79,7 +84,7 @@ class Asked:
 
 def versions(values: Sequence[str]) -> str:
     """Versions as code; hotfixes have none, and show none."""
-    return ", ".join(code(v) for v in values if v)
+    return ", ".join(code(shorten(v, MAX_SHOWN_VERSION)) for v in values if v)
 
 
 def in_period(change: VersionChange, since: datetime | None, until: datetime | None) -> bool:
@@ -92,7 +97,9 @@ def in_period(change: VersionChange, since: datetime | None, until: datetime | N
 def installed_versions(entries: Sequence[PackageEntry]) -> str:
     """One package's installed versions; each with its architecture when it is installed for several."""
     if len({e.arch for e in entries}) > 1:
-        return ", ".join(code(f"{e.version} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version)))
+        return ", ".join(
+            code(f"{shorten(e.version, MAX_SHOWN_VERSION)} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version))
+        )
     return versions(sorted({e.version for e in entries}))
 
 
@@ -139,7 +146,7 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
     Each side is listed from the change's own entries, so no side is ever empty: a multilib package's
     changes name their architecture; kernels side by side say which came and which went.
     """
-    name = f"*{escape(change.package)}* " if with_name else ""
+    name = f"*{escape(shorten(change.package, MAX_SHOWN_NAME))}* " if with_name else ""
     kind = change.kind
     old = _shown(change.old_entries, change, change.old)
     new = _shown(change.new_entries, change, change.new)
@@ -212,14 +219,14 @@ def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None,
         by_name.setdefault(label, []).append(entry)
     shown: list[str] = []
     for name, entries in sorted(by_name.items()):
-        item = f"{escape(name)} {installed_versions(entries)}".rstrip()
+        item = f"{escape(shorten(name, MAX_SHOWN_NAME))} {installed_versions(entries)}".rstrip()
         if sum(len(i) + 2 for i in shown) + len(item) > CURRENT_LINE_BUDGET:
             break
         shown.append(item)
     installed = "; ".join(shown)
     rest = len(by_name) - len(shown)
     if rest:
-        example = code(f"/pkgwhen {node_id} {next(iter(sorted(by_name)))}")
+        example = code(f"/pkgwhen {node_id} {shorten(next(iter(sorted(by_name))), MAX_SHOWN_NAME)}")
         installed += f"; and {rest:,} more of {len(by_name):,} packages (ask about one, e.g. {example})"
     return f"*Now:* {installed}{at}"
 
@@ -328,10 +335,10 @@ def render_timeline(
         who_changed(r) if who_changed and not shared_by and isinstance(r, VersionChange) else None for r in on_page
     ]
 
-    matched = ", ".join(code(n) for n in timeline.matched_names[:8])
+    matched = ", ".join(code(shorten(n, MAX_SHOWN_NAME)) for n in timeline.matched_names[:8])
     if len(timeline.matched_names) > 8:
         matched += f" and {len(timeline.matched_names) - 8} more"
-    title = f"*{escape(asked.package)}* on *{escape(asked.server_label)}*"
+    title = f"{code(asked.package)} on *{escape(asked.server_label)}*"
     if several:
         title += f" — {len(timeline.matched_names)} packages: {matched}"
     if asked.since or asked.until:
@@ -391,7 +398,7 @@ def render_point_in_time(
     assert asked.at is not None
     lines: list[str] = []
     for name, point in sorted(answers.items(), key=lambda kv: kv[0].casefold()):
-        label = f"*{escape(name)}*"
+        label = f"*{escape(shorten(name, MAX_SHOWN_NAME))}*"
         if point.deleted is not None:
             lines.append(
                 f"{label}: nothing — the server was deleted or deregistered then (Config recorded it "
