@@ -75,3 +75,29 @@ def crowded_fleet() -> Fleet:
         node.install(_rpm("curl", "8.0", START - timedelta(days=1)))
         fleet.capture(node_id, START)
     return fleet
+
+
+# Values that ping, mention or link when Slack reads them as mrkdwn, and an `&` that must stay one.
+PINGS = ("<!channel>", "<!here>", "<@U0EVIL>", "<#C0EVIL>", "<http://evil.example|")
+HOSTILE = "<!channel> <!here> <@U0EVIL> <#C0EVIL> <http://evil.example|click> AT&T"
+HOSTILE_PACKAGE = "zz<!channel>"
+AMPERSAND_APP = "AT&T Global Network Client <x64>"
+
+
+def hostile_fleet() -> Fleet:
+    """The default fleet with hostile data: web-1's Name tag, the on-prem node's hostname, a package
+    whose name and version ping (the package is installed now, so Config recorded it)."""
+    from bot.sim.default_fleet import AL2_WEB, ONPREM_DB, WIN_APP, build_default_fleet
+    from tests.conftest import NOW
+
+    fleet = build_default_fleet(now=NOW)
+    web, onprem, win = fleet.node(AL2_WEB), fleet.node(ONPREM_DB), fleet.node(WIN_APP)
+    assert web is not None and onprem is not None and win is not None
+    web.name_tag = HOSTILE
+    onprem.computer_name = HOSTILE + ".corp.example"
+    web.install(_rpm(HOSTILE_PACKAGE, "<@U0EVIL>&1", NOW - timedelta(hours=3)))
+    fleet.capture(AL2_WEB, NOW - timedelta(hours=2))
+    # A Windows application whose name holds `&` and `<`, as some vendors' do.
+    win.install({"Name": AMPERSAND_APP, "Version": "9.9.1", "Publisher": "AT&T", "InstalledTime": iso(NOW - timedelta(hours=3))})
+    fleet.capture(WIN_APP, NOW - timedelta(hours=2))
+    return fleet
