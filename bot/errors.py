@@ -79,8 +79,8 @@ class NoHistory(PkgwhenError):
 class AccessDenied(PkgwhenError):
     def __init__(self, action: str) -> None:
         super().__init__(
-            f"pkgwhen's AWS role is not allowed to call `{action}`.",
-            f"Add `{action}` to the role's policy (deploy/ has the full list).",
+            f"pkgwhen's AWS role is not allowed to call {code(action)}.",
+            f"Add {code(action)} to the role's policy (deploy/ has the full list).",
         )
         self.action = action
 
@@ -88,7 +88,7 @@ class AccessDenied(PkgwhenError):
 class Throttled(PkgwhenError):
     def __init__(self, service: str, retry_after_s: int) -> None:
         super().__init__(
-            f"AWS {service} is throttling pkgwhen's requests (too many calls in this account and region), "
+            f"AWS {escape(service)} is throttling pkgwhen's requests (too many calls in this account and region), "
             "even after retries.",
             f"Try again in {retry_after_s} s. If it keeps happening, other tools are sharing the API rate: "
             "`PKGWHEN_HISTORY_CONCURRENCY` lowers how many calls pkgwhen makes at once.",
@@ -98,7 +98,7 @@ class Throttled(PkgwhenError):
 
 class AwsUnavailable(PkgwhenError):
     def __init__(self, service: str, detail: str) -> None:
-        super().__init__(f"AWS {service} did not answer: {escape(detail)}", "Try again in a minute.")
+        super().__init__(f"AWS {escape(service)} did not answer: {escape(detail)}", "Try again in a minute.")
 
 
 class AwsUnreachable(PkgwhenError):
@@ -107,7 +107,7 @@ class AwsUnreachable(PkgwhenError):
     def __init__(self, service: str, endpoint: str) -> None:
         where = f" at {code(endpoint)}" if endpoint else ""
         super().__init__(
-            f"pkgwhen cannot reach AWS {service}{where}: the connection failed or timed out.",
+            f"pkgwhen cannot reach AWS {escape(service)}{where}: the connection failed or timed out.",
             "Check that the host pkgwhen runs on can reach AWS (network, proxy, security group, VPC endpoint), "
             "and that `AWS_REGION` is the region of your servers.",
         )
@@ -119,7 +119,7 @@ class CredentialsExpired(PkgwhenError):
 
     def __init__(self, service: str) -> None:
         super().__init__(
-            f"AWS {service} refused pkgwhen's credentials: their session token has expired.",
+            f"AWS {escape(service)} refused pkgwhen's credentials: their session token has expired.",
             "Renew them where pkgwhen runs: an instance profile or task role renews by itself (restart pkgwhen "
             "if it still fails); credentials from `aws sso login` or `aws sts assume-role` must be fetched again.",
         )
@@ -130,7 +130,7 @@ class CredentialsInvalid(PkgwhenError):
 
     def __init__(self, service: str, code_name: str) -> None:
         super().__init__(
-            f"AWS {service} does not recognise pkgwhen's credentials ({code(code_name)}): the access key or "
+            f"AWS {escape(service)} does not recognise pkgwhen's credentials ({code(code_name)}): the access key or "
             "session token is invalid.",
             "Give pkgwhen valid credentials: the role from `deploy/pkgwhen.yaml` (instance profile or task role), "
             "or a current `AWS_PROFILE`; check that no stale `AWS_ACCESS_KEY_ID`/`AWS_SESSION_TOKEN` is set.",
@@ -154,7 +154,7 @@ class WriteDenied(PkgwhenError):
 
     def __init__(self, action: str, user_id: str, contact: str) -> None:
         super().__init__(
-            f"You are not allowed to run `{action}`: write actions are limited to the users, user groups "
+            f"You are not allowed to run {code(action)}: write actions are limited to the users, user groups "
             "and channels on pkgwhen's allow-list.",
             f"Ask {contact} to add your Slack user ID {code(user_id)} (or a user group or channel of yours) to it.",
         )

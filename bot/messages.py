@@ -205,7 +205,12 @@ def progress(text: str) -> Message:
     return Message(text=text, blocks=(block.to_dict(),), progress=True)
 
 
-PKGWHEN_USAGE = "\n".join(
+def _literal(text: str) -> str:
+    """Help text that shows `<server>` as written: in mrkdwn, `<…>` would be read as a link."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+PKGWHEN_USAGE = _literal("\n".join(
     [
         "*/pkgwhen* — when did a package change on a server, and what changed",
         "`/pkgwhen <server> <package>` — every version change, oldest first",
@@ -218,7 +223,7 @@ PKGWHEN_USAGE = "\n".join(
         "in your Slack time zone unless you give one (`UTC`, `+09:00`, `Europe/Berlin`)",
         "Example: `/pkgwhen i-0abc openssl` · `/pkgwhen web-1 curl at 2020-07-01`",
     ]
-)
+))
 
 # One line for a date that could not be read, instead of the whole help.
 DATE_HINT = (
@@ -227,7 +232,7 @@ DATE_HINT = (
 )
 PKGWHEN_HINT = "Ask about one server and one package, e.g. `/pkgwhen web-1 openssl`; `/pkgwhen help` shows everything."
 
-INVENTORY_USAGE = "\n".join(
+INVENTORY_USAGE = _literal("\n".join(
     [
         "*/inventory* — SSM inventory of a server",
         "`/inventory status <server>` — last inventory capture, its association and schedule, agent and platform",
@@ -235,7 +240,7 @@ INVENTORY_USAGE = "\n".join(
         "`/inventory refresh <server> --association` — run the whole inventory association (asks first)",
         "*server*: a node ID (`i-0abc…`, `mi-…`), a unique prefix of one, a `Name` tag or a computer name",
     ]
-)
+))
 
 
 def render_usage(usage: str, problem: str | None = None) -> Message:

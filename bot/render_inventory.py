@@ -170,7 +170,7 @@ def _steps(run: RefreshRun) -> str:
 def render_refresh_progress(run: RefreshRun, about: RefreshContext) -> Message:
     """The reply while the run is under way: a placeholder the next stage replaces."""
     label = escape(about.server_label)
-    lines = [f"*Refreshing the inventory of {label}* ({about.how}), asked by <@{about.user_id}>", _steps(run)]
+    lines = [f"*Refreshing the inventory of {label}* ({escape(about.how)}), asked by <@{about.user_id}>", _steps(run)]
     if run.captured_at is not None:
         lines.append(f"New capture: {slack_date(run.captured_at)}; waiting for AWS Config to record it…")
     if not run.confirmed:

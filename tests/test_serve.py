@@ -157,7 +157,7 @@ def test_socket_mode_requests_reach_the_same_listeners(workspace: SimWorkspace) 
         SocketModeRequest(type="slash_commands", envelope_id="e1", payload={**payload, "text": "help"}),
     )
     assert help_response.status == 200
-    assert "/pkgwhen <server> <package>" in (help_response.body or "")
+    assert "/pkgwhen &lt;server&gt; &lt;package&gt;" in (help_response.body or "")  # mrkdwn: `<` escaped
     answer = run_bolt_app(
         workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e2", payload=payload)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import boto3
 import pytest
@@ -22,9 +23,9 @@ from bot.errors import (
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
-    return ClientError(
-        {"Error": {"Code": code, "Message": "..."}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op"
-    )
+    """What botocore raises for an error answer with this code and HTTP status."""
+    metadata: Any = {"HTTPStatusCode": status}
+    return ClientError({"Error": {"Code": code, "Message": "..."}, "ResponseMetadata": metadata}, "Op")
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ def test_what_was_not_understood_is_said(text: str, says: str) -> None:
     with pytest.raises(UsageError) as raised:
         parse_pkgwhen(text, now=NOW)
     assert says in raised.value.what
-    assert "/pkgwhen <server> <package>" in raised.value.usage
+    assert "/pkgwhen &lt;server&gt; &lt;package&gt;" in raised.value.usage
 
 
 def test_unknown_zone_falls_back_to_utc() -> None:
