@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
@@ -31,6 +32,13 @@ def slack_client(settings: Settings) -> WebClient:
     )
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when given a client: pkgwhen builds that client from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 class SignatureCheck(RequestVerification):
     """Bolt's signature check, but its failure log leaves out the body: it holds `response_url`, a bearer URL."""
 
@@ -40,6 +48,9 @@ class SignatureCheck(RequestVerification):
 
 def build_app(services: Services, client: WebClient | None = None, executor: ThreadPoolExecutor | None = None) -> App:
     settings = services.settings
+    bolt_log = logging.getLogger("pkgwhen.bolt")
+    if not any(isinstance(f, _TokenFromClient) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenFromClient())
     app = App(
         client=client or slack_client(settings),
         signing_secret=settings.slack_signing_secret or None,
@@ -47,7 +58,7 @@ def build_app(services: Services, client: WebClient | None = None, executor: Thr
         token_verification_enabled=False,
         # Replaced by SignatureCheck below (HTTP mode only; Socket Mode has no signatures).
         request_verification_enabled=False,
-        logger=logging.getLogger("pkgwhen.bolt"),
+        logger=bolt_log,
         # Bolt runs acknowledgements and the slow halves (lazy listeners) on this one pool: it must be large
         # enough that an acknowledgement never queues behind answers; answers limit themselves
         # (Services.answer_slots).
