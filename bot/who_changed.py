@@ -139,8 +139,8 @@ def find(report: HistoryReport, lookup: Lookup) -> Finding:
 
 
 def _when(t: Transaction) -> str:
-    if t.begin and t.end and t.end != t.begin:
-        return f"{slack_date(t.begin)} to {t.end.strftime('%H:%M:%S')} UTC"
+    if t.begin and t.end and t.end - t.begin >= timedelta(minutes=1):
+        return f"{slack_date(t.begin)} to {slack_date(t.end)}"
     moment = t.begin or t.end
     return slack_date(moment) if moment else "time unknown"
 

@@ -6,6 +6,7 @@ audited, deduped, cooled down. The answer goes to a thread in the channel where 
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from slack_bolt import App
@@ -35,7 +36,8 @@ from handlers.write_access import Asker, authorize, claim
 
 def ask_who_changed(services: Services, client: WebClient, reply: Reply, who: Asker, lookup: Lookup) -> None:
     server, package = lookup.server, lookup.package
-    target = f"{server.node_id}/{package}"
+    # One change of one package: asking about an older change of it is another question, not a repeat.
+    target = f"{server.node_id}/{package}@{lookup.before.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
     authorize(services, client, who, WHY_ACTION, target)
     node = services.associations.node_status(server.node_id) if server.managed else None
     check_server(

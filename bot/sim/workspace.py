@@ -165,6 +165,8 @@ class SimWorkspace:
             "PKGWHEN_STATE_DIR": str(self._state_dir),
             "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
             "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
+            # The fleet's region (an exported history's own): every client, the queue's too, works there.
+            "AWS_REGION": self.fleet.region,
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
@@ -273,6 +275,20 @@ class SimWorkspace:
         )
         if button is None:
             raise AssertionError(f"no button {action_id!r} on the message: {shown.plain()}")
+        return self.press(shown, button, user=user, channel=channel, wait=wait, timeout=timeout)
+
+    def press(
+        self,
+        shown: Shown,
+        button: Mapping[str, Any],
+        *,
+        user: str = "U0ALICE",
+        channel: str = OPS_CHANNEL,
+        wait: bool = True,
+        timeout: float = 15.0,
+    ) -> Answer:
+        """Click this button of a message the user sees; Slack sends a signed block_actions payload."""
+        action_id = str(button.get("action_id", ""))
         response_url = self.slack.new_response_url(channel, user)
         payload = {
             "type": "block_actions",
