@@ -39,7 +39,8 @@ class Reply:
     def send(self, message: Message, *, in_channel: bool = False) -> None:
         """Show `message`: in place of what this reply showed before, or (in_channel) to everyone, as a new post.
 
-        Raises ReplyRefused when Slack does not take it, so a refusal is never silent.
+        Raises ReplyRefused when Slack does not take it, so a refusal is never silent; a refused placeholder
+        is only logged: the answer that replaces it still comes.
         """
         response = self._respond(
             response_type="in_channel" if in_channel else "ephemeral",
@@ -48,7 +49,11 @@ class Reply:
         )
         status = getattr(response, "status_code", 200)
         if status != 200:
-            raise ReplyRefused(status, str(getattr(response, "body", "")))
+            refused = ReplyRefused(status, str(getattr(response, "body", "")))
+            if not message.progress:
+                raise refused
+            log.warning("%s (a placeholder; the answer follows)", refused)
+            return
         self._shown = self._shown or not in_channel
         self.sent.append(message)
 

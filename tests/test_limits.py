@@ -82,3 +82,12 @@ def test_an_error_naming_hundreds_of_servers_still_fits_and_replaces_the_placeho
     text = settled(workspace, workspace.command("/pkgwhen", "i-0c curl"))
     assert f"matches {CROWD} servers" in text
     assert f"and {CROWD - 10} more" in text
+
+
+def test_an_answer_slack_refuses_is_replaced_by_a_short_error_not_left_spinning(workspace: SimWorkspace) -> None:
+    workspace.command("/pkgwhen", "web-1 curl")  # history read: the next answer shows one placeholder only
+    # The placeholder and then the answer are refused (as Slack refuses a message it cannot take).
+    workspace.slack.fail_next("response_url", status=400, error="invalid_blocks", count=2)
+    answer = workspace.command("/pkgwhen", "web-1 curl")
+    assert not answer.last.progress
+    assert "Something went wrong inside pkgwhen (reference" in answer.last.plain()
