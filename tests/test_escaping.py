@@ -13,27 +13,18 @@ import pytest
 from bot.sim.default_fleet import AL2_WEB, ONPREM_DB, WIN_APP
 from bot.sim.fleet import SimNode
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
+from bot.sim.slack import visible_texts
 from bot.sim.workspace import Answer, SimWorkspace
 from tests.sim_fleets import AMPERSAND_APP, HOSTILE, HOSTILE_PACKAGE, PINGS, hostile_fleet
 
 hostile = pytest.mark.workspace(fleet=hostile_fleet, env={"PKGWHEN_REFRESH_POLL_INTERVAL": "0.05"})
 
 
-def _texts(node: object) -> list[str]:
-    """Every string Slack renders as text: `text` fields at any depth (a button's value is not shown)."""
-    if isinstance(node, list):
-        return [t for item in node for t in _texts(item)]
-    if not isinstance(node, dict):
-        return []
-    found = [node["text"]] if isinstance(node.get("text"), str) else []
-    return found + [t for key, value in node.items() if key != "value" for t in _texts(value)]
-
-
 def recorded(workspace: SimWorkspace, *answers: Answer) -> str:
     """All text pkgwhen sent Slack: acks, response_url posts, channel posts — fallback `text` and blocks."""
     sent = [call.params for call in workspace.slack.calls if call.method == "response_url" or call.method.startswith("chat.")]
     acks = [{"text": a.ack.text, "blocks": list(a.ack.blocks)} for a in answers if a.ack is not None]
-    return "\n".join(_texts([*sent, *acks]))
+    return "\n".join(visible_texts([*sent, *acks]))
 
 
 def assert_nothing_pings(workspace: SimWorkspace, *answers: Answer) -> None:

@@ -60,7 +60,7 @@ from bot.render_inventory import (
 )
 from bot.servers import ManagedServer
 from bot.sim.fleet import Fleet, SimNode, iso
-from bot.sim.slack import slack_rejection
+from bot.sim.slack import slack_rejection, visible_texts
 from bot.timeline import build_timeline, state_at
 from bot.who_changed import Lookup, find, render_finding, summary_line
 
@@ -109,18 +109,9 @@ name = hostile.filter(lambda s: s.strip() != "")
 def assert_fits(message: Message) -> None:
     """Within every Slack limit, and nothing in it can ping, mention or link but what pkgwhen wrote."""
     assert slack_rejection(message.text, list(message.blocks)) is None
-    for text in _texts([{"text": message.text}, *message.blocks]):
+    for text in visible_texts([{"text": message.text}, *message.blocks]):
         rest = _OURS.sub("", text)
         assert "<" not in rest, text[:300]
-
-
-def _texts(node: object) -> list[str]:
-    if isinstance(node, list):
-        return [t for item in node for t in _texts(item)]
-    if not isinstance(node, dict):
-        return []
-    found = [node["text"]] if isinstance(node.get("text"), str) else []
-    return found + [t for key, value in node.items() if key != "value" for t in _texts(value)]
 
 
 def snapshots(packages: list[tuple[str, list[str]]], summary: str = "") -> list[InventorySnapshot]:
