@@ -170,7 +170,7 @@ def translate(error: Exception, action: str) -> PkgwhenError | None:
     are not translated here: the gateway that called knows what they mean and raises its own.
     """
     service = action.split(":", 1)[0]
-    label = {"config": "Config", "ssm": "Systems Manager", "ec2": "EC2", "sqs": "SQS", "s3": "S3"}.get(
+    label = {"config": "Config", "ssm": "Systems Manager", "ec2": "EC2", "sqs": "SQS", "s3": "S3", "sts": "STS"}.get(
         service, service
     )
     if isinstance(error, ClientError):

@@ -14,6 +14,9 @@ from bot.sim.default_fleet import AL2_WEB, build_default_fleet
 from bot.sim.history_export import cli_history
 from tests.conftest import NOW
 
+# Each runs the whole demo (its own workspace, moto and the alert worker): seconds each.
+pytestmark = pytest.mark.slow
+
 
 def demo(*commands: str, history: tuple[Path, ...] = (), user: str = "U0ALICE") -> tuple[int, str]:
     out = io.StringIO()

@@ -29,6 +29,7 @@ def test_every_package_of_a_server_pages_and_summarizes_where_it_stands_now(work
     assert "packages (ask about one, e.g. /pkgwhen i-0abc12de34f567890" in text.replace("`", "")
 
 
+@pytest.mark.slow  # builds a 2,000-package server
 @pytest.mark.workspace(fleet=big_fleet)
 def test_a_glob_over_1200_packages_of_a_2000_package_server_pages_back_through_every_change(
     workspace: SimWorkspace,
@@ -44,6 +45,7 @@ def test_a_glob_over_1200_packages_of_a_2000_package_server_pages_back_through_e
     assert "upgraded" in settled(workspace, last_page)
 
 
+@pytest.mark.slow  # builds 5 MB inventory items
 @pytest.mark.workspace(fleet=fat_fleet)
 def test_an_inventory_item_of_5_mb_with_absurd_names_is_answered_within_limits(workspace: SimWorkspace) -> None:
     text = settled(workspace, workspace.command("/pkgwhen", "fat-1 *"))

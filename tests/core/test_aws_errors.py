@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -20,6 +21,9 @@ from bot.errors import (
     PkgwhenError,
     Throttled,
 )
+from bot.services import Services
+from bot.settings import Settings
+from bot.startup import aws_identity
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
@@ -87,3 +91,24 @@ def test_a_request_sent_without_an_answer_is_transient() -> None:
     assert transient(cut) and transient(timed_out)
     assert isinstance(translate(cut, "ssm:DescribeInstanceInformation"), AwsUnreachable)
     assert isinstance(translate(timed_out, "ssm:DescribeInstanceInformation"), AwsUnavailable)
+
+
+def test_serve_says_at_start_when_aws_cannot_be_reached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", closed)
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env(
+        {"PKGWHEN_STATE_DIR": str(tmp_path), "PKGWHEN_AWS_MAX_ATTEMPTS": "1", "AWS_REGION": "eu-west-1"},
+        require_slack=False,
+    )
+    services = Services.from_settings(settings)
+    try:
+        check = aws_identity(services)
+    finally:
+        services.close()
+    assert not check.ok
+    assert str(check).startswith(f"FAIL AWS: pkgwhen cannot reach AWS STS at {closed}/")
+    assert "Check that the host pkgwhen runs on can reach AWS" in str(check)
