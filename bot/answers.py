@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from bot.errors import PackageNeverSeen, PkgwhenError, UnknownServer
 from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_package
-from bot.messages import Message, code, escape
+from bot.messages import Message
+from bot.mrkdwn import code, escape
 from bot.plaintext import mrkdwn_to_text
 from bot.pm_history import PACKAGE_NAME_PATTERN
 from bot.query import Mode, PackageQuery

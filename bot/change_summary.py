@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.inventory import InventorySnapshot
-from bot.messages import MAX_BLOCKS, MAX_SECTION_TEXT, Message, code, context, escape, section, slack_date
+from bot.messages import MAX_BLOCKS, MAX_SECTION_TEXT, Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.render import change_line
 from bot.timeline import ChangeKind, VersionChange, diff_snapshots
 from bot.versions import scheme_for

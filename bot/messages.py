@@ -20,9 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.errors import PkgwhenError, UsageError
-from bot.mrkdwn import code, cut, escape
-
-__all__ = ["code", "escape"]  # re-exported: renderers take them from here
+from bot.mrkdwn import cut
 
 # Slack's limits (SLACK-NOTES "Block Kit limits").
 MAX_BLOCKS = 50

@@ -12,16 +12,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.buttons import QueryButton
 from bot.inventory import InventoryKind, PackageEntry
-from bot.messages import (
-    MAX_SECTION_TEXT,
-    Message,
-    code,
-    context,
-    escape,
-    section,
-    slack_date,
-)
-from bot.mrkdwn import shorten
+from bot.messages import MAX_SECTION_TEXT, Message, context, section, slack_date
+from bot.mrkdwn import code, escape, shorten
 from bot.query import Mode, PackageQuery
 from bot.render_inventory import SETUP_HINT
 from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, PointInTime, VersionChange

@@ -11,16 +11,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
 from bot.associations import AssociationRun, InventoryAssociation, NodeStatus
 from bot.buttons import ConfirmRunButton
-from bot.messages import (
-    MAX_BLOCKS,
-    PROGRESS_BLOCK_ID,
-    Message,
-    code,
-    context,
-    escape,
-    section,
-    slack_date,
-)
+from bot.messages import MAX_BLOCKS, PROGRESS_BLOCK_ID, Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.refresh import RUNNING_STATUSES, RefreshRun, Stage
 from bot.timeline import RecordedLife
 

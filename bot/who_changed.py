@@ -16,7 +16,8 @@ from typing import Any
 from bot.associations import WriteOutcome
 from bot.buttons import WhoChangedButton
 from bot.errors import NotManaged, PkgwhenError, ServerOffline
-from bot.messages import Message, code, context, escape, section, slack_date
+from bot.messages import Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.pm_history import (
     HistoryReport,
     Reading,

@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot.answers import find_server
 from bot.audit import Outcome
 from bot.buttons import WhoChangedButton
-from bot.messages import Message, escape, progress, section, slack_date
+from bot.messages import Message, progress, section, slack_date
+from bot.mrkdwn import escape
 from bot.render import WHO_CHANGED_ACTION
 from bot.services import Services
 from bot.who_changed import (

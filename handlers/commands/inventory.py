@@ -26,8 +26,8 @@ from bot.errors import (
     ServerOffline,
     UsageError,
 )
-from bot.messages import INVENTORY_USAGE, Message, code, escape, render_error, render_usage, slack_date
-from bot.mrkdwn import echo
+from bot.messages import INVENTORY_USAGE, Message, render_error, render_usage, slack_date
+from bot.mrkdwn import code, echo, escape
 from bot.query import MAX_NAME
 from bot.refresh import Observer, RefreshRun, Stage, follow
 from bot.render_inventory import (

@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from bot.answers import answer_query, latest_change
 from bot.buttons import QueryButton
 from bot.errors import UsageError
-from bot.messages import PKGWHEN_USAGE, escape, progress, render_error, render_usage
-from bot.mrkdwn import shorten
+from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
+from bot.mrkdwn import escape, shorten
 from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
 from bot.render import PAGE_ACTION, SHARE_ACTION
 from bot.services import Services
