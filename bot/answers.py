@@ -5,12 +5,15 @@ Used alike by the Slack listener, the share and page buttons, and `pkgwhen ask` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.errors import PackageNeverSeen, PkgwhenError, UnknownServer
 from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_package
 from bot.messages import Message
+from bot.mrkdwn import code, escape
 from bot.plaintext import mrkdwn_to_text
+from bot.pm_history import PACKAGE_NAME_PATTERN
 from bot.query import Mode, PackageQuery
 from bot.render import (
     Asked,
@@ -24,7 +27,7 @@ from bot.render import (
 from bot.servers import ManagedServer, resolve_server
 from bot.services import Services
 from bot.timeline import VersionChange, build_timeline, close_names, state_at
-from bot.who_changed import Lookup, check_package_name
+from bot.who_changed import Lookup
 
 Report = Callable[[str], None]
 
@@ -47,7 +50,7 @@ def read_snapshots(services: Services, server: ManagedServer, report: Report | N
         # One progress update for long reads: response_url takes 5 messages, the answer needs one.
         if report is not None and not told and total >= 20 and done >= total // 2:
             told = True
-            report(f"Reading the history of {server.label}: {done} of {total} weeks read…")
+            report(f"Reading the history of {escape(server.label)}: {done} of {total} weeks read…")
 
     read = services.history.read(server.node_id, progress=progress)
     return services.snapshots.parse(read.items)
@@ -55,7 +58,12 @@ def read_snapshots(services: Services, server: ManagedServer, report: Report | N
 
 def _askable(server: ManagedServer, change: VersionChange) -> bool:
     """Whether "Who changed it?" can be asked: a Linux package on a server SSM still manages."""
-    return server.managed and (server.platform_type or "Linux") == "Linux" and change.inventory is InventoryKind.APPLICATION
+    return (
+        server.managed
+        and (server.platform_type or "Linux") == "Linux"
+        and change.inventory is InventoryKind.APPLICATION
+        and re.fullmatch(PACKAGE_NAME_PATTERN, change.package) is not None
+    )
 
 
 def _lookup(server: ManagedServer, change: VersionChange) -> Lookup:
@@ -65,7 +73,6 @@ def _lookup(server: ManagedServer, change: VersionChange) -> Lookup:
 
 def latest_change(services: Services, query: PackageQuery) -> Lookup:
     """`/pkgwhen SERVER PACKAGE why`: the package's newest recorded change, to ask the server about."""
-    check_package_name(query.package)
     server = find_server(services, query.server)
     timeline = build_timeline(read_snapshots(services, server), query.package)
     if not timeline.changes:
@@ -73,8 +80,8 @@ def latest_change(services: Services, query: PackageQuery) -> Lookup:
     change = timeline.changes[-1]
     if not _askable(server, change):
         raise PkgwhenError(
-            f"pkgwhen can ask only Linux servers SSM manages about their package manager; {server.label} is not one.",
-            f"`/pkgwhen {query.server} {query.package}` shows what Config recorded.",
+            f"pkgwhen can ask only Linux servers SSM manages about their package manager; {escape(server.label)} is not one.",
+            f"{code(f'/pkgwhen {query.server} {query.package}')} shows what Config recorded.",
         )
     return _lookup(server, change)
 
@@ -108,6 +115,7 @@ def answer_query(
             state_at(snapshots, query.package, query.at),
             asked,
             first_capture=timeline.first_known_capture or timeline.first_capture,
+            now=services.clock(),
             shared_by=shared_by,
         )
     names: dict[str, list[str]] = {}
@@ -135,7 +143,7 @@ def answer_query(
         timeline,
         asked,
         managed=server.managed,
-        who_changed=(lambda change: _lookup(server, change).button_value() if _askable(server, change) else None),
+        who_changed=(lambda change: _lookup(server, change).button().encode() if _askable(server, change) else None),
         current=one_report_per_package(current.packages) if current else None,
         captured_at=current.captured_at if current else None,
         now=services.clock(),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
@@ -43,6 +44,13 @@ def answer_pool(threads: int = 64) -> ThreadPoolExecutor:
     return pool
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when given a client: pkgwhen builds that client from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 class SignatureCheck(RequestVerification):
     """Bolt's signature check, with two changes: a timestamp that is not a number or a signature that is not
     ASCII is refused like any bad signature (Bolt's verifier would raise on them), and the failure log leaves
@@ -62,6 +70,9 @@ class SignatureCheck(RequestVerification):
 
 def build_app(services: Services, client: WebClient | None = None, executor: ThreadPoolExecutor | None = None) -> App:
     settings = services.settings
+    bolt_log = logging.getLogger("pkgwhen.bolt")
+    if not any(isinstance(f, _TokenFromClient) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenFromClient())
     app = App(
         client=client or slack_client(settings),
         signing_secret=settings.slack_signing_secret or None,
@@ -70,7 +81,7 @@ def build_app(services: Services, client: WebClient | None = None, executor: Thr
         token_verification_enabled=True,
         # Replaced by SignatureCheck below (HTTP mode only; Socket Mode has no signatures).
         request_verification_enabled=False,
-        logger=logging.getLogger("pkgwhen.bolt"),
+        logger=bolt_log,
         # Acknowledge on the thread that received the request (the HTTP server's, or Socket Mode's), and
         # only then hand the slow halves (lazy listeners) to the executor: an acknowledgement never waits
         # for a pool thread that answers hold. Answers limit themselves (Services.answer_slots).

@@ -14,9 +14,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
+from botocore.exceptions import ClientError
 
-from bot.aws import calling, error_code, paged
+from bot.aws import UNANSWERED, calling, error_code, paged
 from bot.inventory import INSTANCE_INFORMATION, parse_time
 
 if TYPE_CHECKING:
@@ -76,9 +76,6 @@ class WriteResult:
     outcome: WriteOutcome
     command_id: str | None = None
     detail: str = ""
-
-
-_UNANSWERED = (ReadTimeoutError, ConnectionClosedError)
 
 
 class AssociationGateway:
@@ -217,7 +214,7 @@ class AssociationGateway:
                     Comment="pkgwhen: /inventory refresh",
                     TimeoutSeconds=_REFRESH_COMMAND_TIMEOUT_S,
                 )
-            except _UNANSWERED as error:
+            except UNANSWERED as error:
                 log.warning("SendCommand to %s got no answer (%s); not retried", node_id, error)
                 return WriteResult(WriteOutcome.UNKNOWN, detail=type(error).__name__)
         return WriteResult(WriteOutcome.STARTED, command_id=str(sent["Command"]["CommandId"]))
@@ -227,7 +224,7 @@ class AssociationGateway:
         with calling("ssm:StartAssociationsOnce"):
             try:
                 self._writes.start_associations_once(AssociationIds=[association_id])
-            except _UNANSWERED as error:
+            except UNANSWERED as error:
                 log.warning(
                     "StartAssociationsOnce(%s) got no answer (%s); not retried", association_id, error
                 )

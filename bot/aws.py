@@ -15,9 +15,25 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from bot.errors import AccessDenied, AwsUnavailable, PkgwhenError, Throttled
+from bot.errors import (
+    AccessDenied,
+    AwsUnavailable,
+    AwsUnreachable,
+    CredentialsExpired,
+    CredentialsInvalid,
+    PkgwhenError,
+    Throttled,
+)
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,18 +46,49 @@ if TYPE_CHECKING:
 
 # A runaway NextToken must not loop forever.
 MAX_PAGES = 1000
-_THROTTLE_CODES = frozenset(
+
+# --- What AWS answered, by what can be done about it: the one classification every caller uses. ---------
+# Throttling: the codes botocore's standard retry mode treats as throttling (retries/standard.py).
+THROTTLE_CODES = frozenset(
     {
-        "ThrottlingException",
         "Throttling",
+        "ThrottlingException",
         "ThrottledException",
+        "RequestThrottledException",
         "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "EC2ThrottledException",
     }
 )
-_DENIED_CODES = frozenset(
+# Temporary credentials past their expiry: JSON services (Config, SSM) say ExpiredTokenException, query
+# services (STS, SQS, SNS) ExpiredToken.
+EXPIRED_CREDENTIAL_CODES = frozenset({"ExpiredTokenException", "ExpiredToken"})
+# An access key or token AWS does not know: JSON services say UnrecognizedClientException, query services
+# InvalidClientTokenId, EC2 AuthFailure, S3 InvalidAccessKeyId; a wrong secret key fails the signature.
+INVALID_CREDENTIAL_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "UnrecognizedClient",
+        "InvalidClientTokenId",
+        "AuthFailure",
+        "InvalidAccessKeyId",
+        "InvalidToken",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+    }
+)
+DENIED_CODES = frozenset(
     {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException"}
 )
+# No connection at all (DNS, refused, proxy, TLS, connect timeout): nothing reached AWS.
+UNREACHABLE: tuple[type[Exception], ...] = (BotoConnectionError,)
+# The request was sent but no answer came back: AWS may have acted, so a write is never sent again blindly.
+UNANSWERED: tuple[type[Exception], ...] = (ReadTimeoutError, ConnectionClosedError)
 
 
 @dataclass(frozen=True)
@@ -99,6 +146,23 @@ def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def transient(error: BaseException) -> bool:
+    """Whether trying again later may succeed: throttling, AWS's own 5xx, a connection that failed or was cut.
+
+    Credentials, permissions and invalid requests are not: they need a person. Translated pkgwhen errors
+    (Throttled, AwsUnavailable, AwsUnreachable) count as what they translate.
+    """
+    if isinstance(error, Throttled | AwsUnavailable | AwsUnreachable):
+        return True
+    if isinstance(error, ClientError):
+        return error_code(error) in THROTTLE_CODES or _status(error) >= 500
+    return isinstance(error, UNREACHABLE + UNANSWERED)
+
+
 def translate(error: Exception, action: str) -> PkgwhenError | None:
     """The user-facing error for an AWS failure of `action` (e.g. `config:GetResourceConfigHistory`), if any.
 
@@ -106,25 +170,34 @@ def translate(error: Exception, action: str) -> PkgwhenError | None:
     are not translated here: the gateway that called knows what they mean and raises its own.
     """
     service = action.split(":", 1)[0]
-    label = {"config": "Config", "ssm": "Systems Manager", "ec2": "EC2", "sqs": "SQS", "s3": "S3"}.get(
+    label = {"config": "Config", "ssm": "Systems Manager", "ec2": "EC2", "sqs": "SQS", "s3": "S3", "sts": "STS"}.get(
         service, service
     )
     if isinstance(error, ClientError):
         code = error_code(error)
-        if code in _THROTTLE_CODES:
+        if code in THROTTLE_CODES:
             return Throttled(label, retry_after_s=30)
-        if code in _DENIED_CODES:
+        if code in EXPIRED_CREDENTIAL_CODES:
+            return CredentialsExpired(label)
+        if code in INVALID_CREDENTIAL_CODES:
+            return CredentialsInvalid(label, code)
+        if code in DENIED_CODES:
             return AccessDenied(action)
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        status = _status(error)
         if status >= 500:
             return AwsUnavailable(label, f"{code or 'server error'} (HTTP {status})")
         return None
-    if isinstance(error, NoCredentialsError):
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
         return PkgwhenError(
             "pkgwhen has no AWS credentials.",
             "Give the bot an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID where it runs.",
         )
-    if isinstance(error, EndpointConnectionError | BotoCoreError):
+    if isinstance(error, UNREACHABLE):
+        return AwsUnreachable(label, str(getattr(error, "kwargs", {}).get("endpoint_url", "")))
+    if isinstance(error, ConnectionClosedError):
+        # For a read, a connection cut before any answer is the network's doing (proxy, firewall).
+        return AwsUnreachable(label, str(error.kwargs.get("endpoint_url", "")))
+    if isinstance(error, BotoCoreError):
         return AwsUnavailable(label, str(error))
     return None
 

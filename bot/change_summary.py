@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.inventory import InventorySnapshot
-from bot.messages import MAX_BLOCKS, MAX_SECTION_TEXT, Message, code, context, escape, section, slack_date
+from bot.messages import MAX_BLOCKS, MAX_SECTION_TEXT, Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.render import change_line
 from bot.timeline import ChangeKind, VersionChange, diff_snapshots
 from bot.versions import scheme_for
@@ -183,8 +184,8 @@ def render_change_summary(summary: ChangeSummary, server_label: str) -> Message:
     if summary.account_id or summary.region:
         notes.append(" · ".join(escape(p) for p in (summary.account_id, summary.region) if p))
     blocks.append(context(*notes))
-    text = f"{server_label}: {counts_text(summary) or 'no package changed'}"
-    return Message(text=text[:3000], blocks=tuple(blocks))
+    text = f"{escape(server_label)}: {counts_text(summary) or 'no package changed'}"
+    return Message(text=text, blocks=tuple(blocks))
 
 
 def render_change_detail(summary: ChangeSummary, server_label: str) -> tuple[Message, ...]:

@@ -6,17 +6,22 @@ import shlex
 import sys
 import threading
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.plaintext import blocks_to_text
+from bot.render import WHO_CHANGED_ACTION
 from bot.sim.fleet import Fleet
 from bot.sim.slack import SlackStandIn
-from bot.sim.workspace import ALLOWED_USERS, OPS_CHANNEL, PEOPLE, Answer, SimWorkspace
+from bot.sim.workspace import ALLOWED_USERS, OPS_CHANNEL, PEOPLE, Answer, Shown, SimWorkspace
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
+# The commands the app declares in its manifest; anything else is the console's own or unknown.
+SLASH_COMMANDS = ("/pkgwhen", "/inventory")
 
 
 def load_fleet(history: Sequence[Path]) -> Fleet:
@@ -63,7 +68,12 @@ def patched_a_minute_ago(fleet: Fleet) -> None:
                 )
 
 
-def banner(workspace: SimWorkspace, user: str, out: TextIO) -> None:
+def zone_name(user: str) -> str:
+    """The Slack time zone of a person of the simulated workspace."""
+    return next((tz for u, _, tz, _ in PEOPLE if u == user), "UTC")
+
+
+def banner(workspace: SimWorkspace, user: str, out: TextIO, *, replayed: bool = False) -> None:
     name = next((n for u, n, _, _ in PEOPLE if u == user), user)
     allowed = "on" if user in ALLOWED_USERS else "NOT on"
     print(
@@ -71,8 +81,16 @@ def banner(workspace: SimWorkspace, user: str, out: TextIO) -> None:
         file=out,
     )
     print(
-        f"You are {name} ({user}) in #ops ({OPS_CHANNEL}); you are {allowed} the write allow-list.", file=out
+        f"You are {name} ({user}) in #ops ({OPS_CHANNEL}); you are {allowed} the write allow-list. Times are "
+        f"shown as Slack shows them to you: in your Slack time zone, {zone_name(user)}.",
+        file=out,
     )
+    if replayed:
+        print(
+            f"Replaying exported history of account {workspace.fleet.account_id} in {workspace.fleet.region}: "
+            "Config's history is yours; the servers themselves (SSM, their package managers) are simulated.",
+            file=out,
+        )
     print("Servers in this simulated account:", file=out)
     for node in sorted(workspace.fleet.nodes(), key=lambda n: n.node_id):
         label = (
@@ -85,20 +103,37 @@ def banner(workspace: SimWorkspace, user: str, out: TextIO) -> None:
         print(label, file=out)
     print(
         "Type slash commands as in Slack, e.g. /pkgwhen help, /pkgwhen i-0abc openssl, /inventory refresh i-0abc.\n"
-        "Alerts and threads the bot posts in channels appear as they arrive. /simulate patch <server|all> <package>…\n"
-        "patches simulated servers (inventory runs, Config records, the alert worker posts). /quit or EOF ends.",
+        "Buttons show a number: /click N clicks one. Alerts and threads the bot posts in channels appear as they\n"
+        "arrive. /simulate patch <server|all> <package>… patches simulated servers (inventory runs, Config\n"
+        "records, the alert worker posts). /quit or EOF ends.",
         file=out,
     )
 
 
-def render(answer: Answer, out: TextIO) -> None:
+Button = tuple[Shown, Mapping[str, Any]]
+
+
+def render(answer: Answer, out: TextIO, *, zone: tzinfo | None = None, buttons: list[Button] | None = None) -> None:
+    """Print what the person sees; with `buttons`, the buttons of the messages still shown are numbered.
+
+    An answer with buttons numbers them from 1 in `buttons`; one without leaves `buttons` as it was (the
+    message they are on is still there, as after "Who changed it?" or Share).
+    """
     if answer.status != 200:
         print(f"(the app answered HTTP {answer.status})", file=out)
+    numbered: list[Button] = []
     for shown in answer.shown:
         where = "in the channel" if shown.in_channel else "only visible to you"
         print(f"pkgwhen ({where}):", file=out)
-        for line in shown.plain().splitlines():
+        found: list[Mapping[str, Any]] = []
+        # A placeholder or an acknowledgement that a reply replaced is gone: its buttons cannot be clicked.
+        live = shown is answer.last or shown.in_channel
+        text = blocks_to_text(shown.text, shown.blocks, zone=zone, buttons=found if live and buttons is not None else None)
+        for line in text.splitlines():
             print(f"  {line}", file=out)
+        numbered += ((shown, element) for element in found)
+    if buttons is not None and numbered:
+        buttons[:] = numbered
     print(file=out)
 
 
@@ -108,8 +143,9 @@ CHANNEL_NAMES = {"C0OPS": "#ops", "C0ALERTS": "#pkg-alerts", "C0GENERAL": "#gene
 class ChannelFeed:
     """What the bot posts in channels by itself — change alerts, "Who changed it?" threads — as it appears."""
 
-    def __init__(self, slack: SlackStandIn) -> None:
+    def __init__(self, slack: SlackStandIn, zone: tzinfo | None = None) -> None:
         self._slack = slack
+        self._zone = zone
         self._seen: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._lock = threading.Lock()
 
@@ -118,9 +154,9 @@ class ChannelFeed:
             posted = [m for m in self._slack.messages() if not m.ephemeral and m.response_url_id is None]
             shown = []
             for top in (m for m in posted if m.thread_ts in (None, m.ts)):
-                text = blocks_to_text(top.text, top.blocks)
+                text = blocks_to_text(top.text, top.blocks, zone=self._zone)
                 replies = tuple(
-                    blocks_to_text(r.text, r.blocks)
+                    blocks_to_text(r.text, r.blocks, zone=self._zone)
                     for r in posted
                     if r.thread_ts == top.ts and r.ts != top.ts
                 )
@@ -189,30 +225,100 @@ def simulate(workspace: SimWorkspace, words: list[str], out: TextIO) -> bool:
     return True
 
 
+CONSOLE_COMMANDS = "/click N, /simulate patch <server|all> <package>…, /quit"
+REPLAYED_WHY = (
+    "(demo: this server is replayed from an exported history, so nobody can ask its package manager. The "
+    "package-manager history above is simulated from Config's recorded changes: its users, command lines "
+    "and times are made up, not read from your server.)"
+)
+
+
+@dataclass
+class Console:
+    """One person typing in the demo: what they last saw (its numbered buttons) and how to show times."""
+
+    workspace: SimWorkspace
+    user: str
+    out: TextIO
+    feed: ChannelFeed | None = None
+    replayed: bool = False
+    buttons: list[Button] = field(default_factory=list)
+
+    @property
+    def zone(self) -> tzinfo:
+        return ZoneInfo(zone_name(self.user))
+
+    def run(self, line: str) -> bool:
+        """Send one typed line; False when it got no reply."""
+        line = line.strip()
+        if not line.startswith("/"):
+            print("Commands start with /, e.g. /pkgwhen help", file=self.out)
+            return False
+        command, _, text = line.partition(" ")
+        items_before = sum(len(n.items) for n in self.workspace.fleet.nodes())
+        posts_before = self._posts()
+        asked_why = False
+        if command == "/simulate":
+            ok = simulate(self.workspace, text.split(), self.out)
+        elif command == "/click":
+            pressed = self.click(text.split())
+            asked_why = isinstance(pressed, tuple)
+            clicked = pressed[0] if isinstance(pressed, tuple) else pressed
+            ok = self.show(clicked, line) if isinstance(clicked, Answer) else clicked
+        elif command in SLASH_COMMANDS:
+            asked_why = command == "/pkgwhen" and text.split()[-1:] == ["why"]
+            ok = self.show(self.workspace.command(command, text.strip(), user=self.user), line)
+        else:
+            print(
+                f"pkgwhen answers {' and '.join(SLASH_COMMANDS)}; this console also takes {CONSOLE_COMMANDS}. "
+                f"{command} is none of them.\n",
+                file=self.out,
+            )
+            return False
+        if self.feed is not None:
+            recorded = sum(len(n.items) for n in self.workspace.fleet.nodes()) > items_before
+            # A new Config item reaches the channel through SNS, SQS and the worker: give it a few seconds.
+            self.feed.wait_and_print(self.out, timeout=15 if recorded else 1)
+        if asked_why and self.replayed and self._posts() > posts_before:
+            print(REPLAYED_WHY + "\n", file=self.out)
+        return ok
+
+    def _posts(self) -> int:
+        """Messages the bot posted in the channel (a "Who changed it?" answer is a thread there)."""
+        return len([m for m in self.workspace.slack.messages(OPS_CHANNEL) if not m.ephemeral])
+
+    def show(self, answer: Answer, line: str) -> bool:
+        if not answer.shown:
+            print(f"(no reply to {shlex.quote(line)})", file=self.out)
+            return False
+        render(answer, self.out, zone=self.zone, buttons=self.buttons)
+        return True
+
+    def click(self, words: list[str]) -> Answer | tuple[Answer] | bool:
+        """`/click N`: the button numbered N of what was last shown (a tuple when it was "Who changed it?").
+
+        A button that asks first shows Slack's question (True) until `/click N yes`; a wrong N: False.
+        """
+        if not words or not words[0].isdigit() or not 1 <= int(words[0]) <= len(self.buttons):
+            numbers = f"1 to {len(self.buttons)}" if self.buttons else "none: no message with buttons is shown"
+            print(f"Usage: /click N, with N the number of a button shown (now {numbers}).\n", file=self.out)
+            return False
+        number = int(words[0])
+        shown, button = self.buttons[number - 1]
+        confirm = button.get("confirm")
+        if isinstance(confirm, Mapping) and words[1:] != ["yes"]:
+            asks = "; ".join(str((confirm.get(k) or {}).get("text", "")) for k in ("title", "text"))
+            print(f"Slack asks first: {asks} Type /click {number} yes to go ahead.\n", file=self.out)
+            return True
+        answer = self.workspace.press(shown, button, user=self.user, channel=OPS_CHANNEL)
+        return (answer,) if button.get("action_id") == WHO_CHANGED_ACTION else answer
+
+
 def run_line(
     workspace: SimWorkspace, line: str, user: str, out: TextIO, feed: ChannelFeed | None = None
 ) -> bool:
-    """Send one typed command; False when it got no reply."""
-    line = line.strip()
-    if not line.startswith("/"):
-        print("Commands start with /, e.g. /pkgwhen help", file=out)
-        return False
-    command, _, text = line.partition(" ")
-    items_before = sum(len(n.items) for n in workspace.fleet.nodes())
-    if command == "/simulate":
-        ok = simulate(workspace, text.split(), out)
-    else:
-        answer = workspace.command(command, text.strip(), user=user)
-        if not answer.shown:
-            print(f"(no reply to {shlex.quote(line)})", file=out)
-            return False
-        render(answer, out)
-        ok = True
-    if feed is not None:
-        recorded = sum(len(n.items) for n in workspace.fleet.nodes()) > items_before
-        # A new Config item reaches the channel through SNS, SQS and the worker: give it a few seconds.
-        feed.wait_and_print(out, timeout=15 if recorded else 1)
-    return ok
+    """Send one typed line with no console state (no buttons to click); False when it got no reply."""
+    return Console(workspace, user, out, feed).run(line)
 
 
 def run_demo(
@@ -226,13 +332,14 @@ def run_demo(
     fleet = load_fleet(history)
     # The stand-in collects inventory in about a second; follow a refresh at that pace.
     with SimWorkspace(fleet, env={"PKGWHEN_REFRESH_POLL_INTERVAL": "1s"}, alerts=True) as workspace:
-        banner(workspace, user, out)
-        feed = ChannelFeed(workspace.slack)
+        banner(workspace, user, out, replayed=bool(history))
+        feed = ChannelFeed(workspace.slack, ZoneInfo(zone_name(user)))
+        console = Console(workspace, user, out, feed, replayed=bool(history))
         if commands:
             results = []
             for line in commands:
                 print(f"> {line}", file=out)
-                results.append(run_line(workspace, line, user, out, feed))
+                results.append(console.run(line))
             return 0 if all(results) else 1
         interactive = stdin.isatty()
         stop = threading.Event()
@@ -250,7 +357,8 @@ def run_demo(
                     continue
                 if not interactive:
                     print(f"> {line.strip()}", file=out)
-                run_line(workspace, line, user, out, None if interactive else feed)
+                console.feed = None if interactive else feed
+                console.run(line)
         finally:
             stop.set()
 

@@ -2,15 +2,22 @@
 
 These are raised by gateways and core code and turned into a Slack message in exactly one place
 (`bot.messages.render_error`), so listeners never invent their own error text.
+
+`what` and `todo` are Slack mrkdwn: the types below take data (typed names, Name tags, AWS's words) as
+plain strings and escape it here; code raising a bare PkgwhenError escapes what it puts in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.mrkdwn import code, echo, escape
+
+MAX_CANDIDATES_SHOWN = 10
+
 
 class PkgwhenError(Exception):
-    """A failure with a message for the person who asked: what is wrong and what to do."""
+    """A failure with a message for the person who asked: what is wrong and what to do (both mrkdwn)."""
 
     def __init__(self, what: str, todo: str = "") -> None:
         super().__init__(what)
@@ -29,11 +36,11 @@ class UsageError(PkgwhenError):
 class UnknownServer(PkgwhenError):
     def __init__(self, server: str, suggestions: Sequence[str] = ()) -> None:
         todo = (
-            "Did you mean " + ", ".join(f"`{s}`" for s in suggestions) + "?"
+            "Did you mean " + ", ".join(code(s) for s in suggestions) + "?"
             if suggestions
             else "Use a node ID (i-…, mi-…), a unique prefix of one, a Name tag or a computer name."
         )
-        super().__init__(f"No managed server matches `{server}`.", todo)
+        super().__init__(f"No managed server matches {echo(server)}.", todo)
         self.server = server
         self.suggestions = tuple(suggestions)
 
@@ -41,7 +48,9 @@ class UnknownServer(PkgwhenError):
 class AmbiguousServer(PkgwhenError):
     def __init__(self, server: str, candidates: Sequence[str]) -> None:
         super().__init__(
-            f"`{server}` matches {len(candidates)} servers: " + ", ".join(f"`{c}`" for c in candidates),
+            f"{echo(server)} matches {len(candidates)} servers: "
+            + ", ".join(echo(c, 80) for c in candidates[:MAX_CANDIDATES_SHOWN])
+            + (f" and {len(candidates) - MAX_CANDIDATES_SHOWN} more" if len(candidates) > MAX_CANDIDATES_SHOWN else ""),
             "Type more of the ID, or use the full node ID.",
         )
         self.server = server
@@ -62,7 +71,7 @@ class NotRecording(PkgwhenError):
 class NoHistory(PkgwhenError):
     def __init__(self, server: str) -> None:
         super().__init__(
-            f"AWS Config has no inventory history for `{server}` yet.",
+            f"AWS Config has no inventory history for {code(server)} yet.",
             "Config records an item after the node's next inventory run; `/inventory refresh` starts one now.",
         )
 
@@ -70,8 +79,8 @@ class NoHistory(PkgwhenError):
 class AccessDenied(PkgwhenError):
     def __init__(self, action: str) -> None:
         super().__init__(
-            f"pkgwhen's AWS role is not allowed to call `{action}`.",
-            f"Add `{action}` to the role's policy (deploy/ has the full list).",
+            f"pkgwhen's AWS role is not allowed to call {code(action)}.",
+            f"Add {code(action)} to the role's policy (deploy/ has the full list).",
         )
         self.action = action
 
@@ -79,25 +88,63 @@ class AccessDenied(PkgwhenError):
 class Throttled(PkgwhenError):
     def __init__(self, service: str, retry_after_s: int) -> None:
         super().__init__(
-            f"AWS {service} is throttling pkgwhen's requests, even after retries.",
-            f"Try again in {retry_after_s} s.",
+            f"AWS {escape(service)} is throttling pkgwhen's requests (too many calls in this account and region), "
+            "even after retries.",
+            f"Try again in {retry_after_s} s. If it keeps happening, other tools are sharing the API rate: "
+            "`PKGWHEN_HISTORY_CONCURRENCY` lowers how many calls pkgwhen makes at once.",
         )
         self.retry_after_s = retry_after_s
 
 
 class AwsUnavailable(PkgwhenError):
     def __init__(self, service: str, detail: str) -> None:
-        super().__init__(f"AWS {service} did not answer: {detail}", "Try again in a minute.")
+        super().__init__(f"AWS {escape(service)} did not answer: {escape(detail)}", "Try again in a minute.")
+
+
+class AwsUnreachable(PkgwhenError):
+    """No connection to an AWS endpoint at all: network, proxy, DNS or a wrong region or endpoint."""
+
+    def __init__(self, service: str, endpoint: str) -> None:
+        where = f" at {code(endpoint)}" if endpoint else ""
+        super().__init__(
+            f"pkgwhen cannot reach AWS {escape(service)}{where}: the connection failed or timed out.",
+            "Check that the host pkgwhen runs on can reach AWS (network, proxy, security group, VPC endpoint), "
+            "and that `AWS_REGION` is the region of your servers.",
+        )
+        self.endpoint = endpoint
+
+
+class CredentialsExpired(PkgwhenError):
+    """AWS refused the call because pkgwhen's temporary credentials (session token) have expired."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(
+            f"AWS {escape(service)} refused pkgwhen's credentials: their session token has expired.",
+            "Renew them where pkgwhen runs: an instance profile or task role renews by itself (restart pkgwhen "
+            "if it still fails); credentials from `aws sso login` or `aws sts assume-role` must be fetched again.",
+        )
+
+
+class CredentialsInvalid(PkgwhenError):
+    """AWS does not know pkgwhen's access key or token (deleted key, wrong partition, a typo)."""
+
+    def __init__(self, service: str, code_name: str) -> None:
+        super().__init__(
+            f"AWS {escape(service)} does not recognise pkgwhen's credentials ({code(code_name)}): the access key or "
+            "session token is invalid.",
+            "Give pkgwhen valid credentials: the role from `deploy/pkgwhen.yaml` (instance profile or task role), "
+            "or a current `AWS_PROFILE`; check that no stale `AWS_ACCESS_KEY_ID`/`AWS_SESSION_TOKEN` is set.",
+        )
 
 
 class PackageNeverSeen(PkgwhenError):
     def __init__(self, package: str, server: str, span: str, suggestions: Sequence[str] = ()) -> None:
         todo = (
-            "Did you mean " + ", ".join(f"`{s}`" for s in suggestions) + "?"
+            "Did you mean " + ", ".join(code(s) for s in suggestions) + "?"
             if suggestions
             else "Check the spelling; a glob such as `openssl*` matches every package whose name starts so."
         )
-        super().__init__(f"`{package}` was never seen on {server} in {span}.", todo)
+        super().__init__(f"{echo(package)} was never seen on {escape(server)} in {escape(span)}.", todo)
         self.package = package
         self.suggestions = tuple(suggestions)
 
@@ -107,9 +154,9 @@ class WriteDenied(PkgwhenError):
 
     def __init__(self, action: str, user_id: str, contact: str) -> None:
         super().__init__(
-            f"You are not allowed to run `{action}`: write actions are limited to the users, user groups "
+            f"You are not allowed to run {code(action)}: write actions are limited to the users, user groups "
             "and channels on pkgwhen's allow-list.",
-            f"Ask {contact} to add your Slack user ID `{user_id}` (or a user group or channel of yours) to it.",
+            f"Ask {contact} to add your Slack user ID {code(user_id)} (or a user group or channel of yours) to it.",
         )
         self.action = action
         self.user_id = user_id
@@ -120,7 +167,7 @@ class InventoryNotSetUp(PkgwhenError):
 
     def __init__(self, server: str) -> None:
         super().__init__(
-            f"Inventory is not set up for {server}: no `AWS-GatherSoftwareInventory` association applies to it.",
+            f"Inventory is not set up for {escape(server)}: no `AWS-GatherSoftwareInventory` association applies to it.",
             "Set it up in the AWS console: Systems Manager → Inventory → Setup inventory (or Quick Setup → "
             "Host Management), targeting this node; its first run records the inventory, then "
             "`/inventory refresh` works.",
@@ -132,7 +179,7 @@ class ServerOffline(PkgwhenError):
 
     def __init__(self, server: str, ping_status: str, last_ping: str) -> None:
         super().__init__(
-            f"{server} is not connected to Systems Manager (ping status {ping_status}, last seen {last_ping}); "
+            f"{escape(server)} is not connected to Systems Manager (ping status {escape(ping_status)}, last seen {last_ping}); "
             "nothing was started.",
             "Check that the server is running and its SSM agent can reach AWS, then try again.",
         )
@@ -144,7 +191,7 @@ class NotManaged(PkgwhenError):
 
     def __init__(self, server: str) -> None:
         super().__init__(
-            f"{server} is not managed by Systems Manager any more; its inventory cannot be collected.",
+            f"{escape(server)} is not managed by Systems Manager any more; its inventory cannot be collected.",
             "Its recorded history is still there: `/pkgwhen` answers from it.",
         )
 
@@ -163,7 +210,7 @@ class RefreshCoolingDown(PkgwhenError):
         hint: str = "the cooldown between refreshes of one server), or look at `/inventory status`.",
     ) -> None:
         super().__init__(
-            f"{target} {done} {started_at} by <@{started_by}>; not starting another one.",
+            f"{escape(target)} {done} {started_at} by <@{started_by}>; not starting another one.",
             f"Try again in {wait} ({hint}",
         )
 
@@ -173,7 +220,7 @@ class RequestRepeated(PkgwhenError):
 
     def __init__(self, target: str, started_at: str, *, asked: str = "to refresh") -> None:
         super().__init__(
-            f"You already asked {asked} {target} {started_at}; that run is being followed in its own reply.",
+            f"You already asked {asked} {escape(target)} {started_at}; that run is being followed in its own reply.",
             "Nothing new was started.",
         )
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from bot.aws import calling, error_code
-from bot.errors import AwsUnavailable, NoHistory, NotRecording, Throttled
+from bot.aws import calling, error_code, transient
+from bot.errors import AwsUnavailable, NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.index import HistoryIndex, StoredItem
 from bot.inventory import parse_time
 from bot.pacing import Pacer
@@ -211,9 +211,10 @@ class ConfigHistory:
             except Throttled:
                 self._pacer.throttled(sent_at)
                 log.info("Config throttled a history read; calls now %.0f ms apart", self._pacer.gap * 1000)
-            except AwsUnavailable:
+            except PkgwhenError as error:
+                # AWS's 5xx or a failed connection: a bounded number of tries; credentials, permissions: at once.
                 server_errors += 1
-                if server_errors >= self._attempts:
+                if not transient(error) or server_errors >= self._attempts:
                     raise
                 time.sleep(min(5.0, 0.25 * 2**server_errors))
             except ClientError as error:

@@ -87,6 +87,11 @@ class PlainLines(logging.Formatter):
         return super().format(record).replace("\n", "\\n")
 
 
+# Libraries whose INFO lines ("Found credentials in environment variables", one per client made) say
+# nothing an operator acts on: they log from WARNING up unless pkgwhen's own level is DEBUG.
+QUIET_LIBRARIES = ("botocore", "boto3", "urllib3", "slack_sdk", "slack_bolt", "websocket")
+
+
 def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
     """Replace the root handlers with one line-per-event handler that redacts."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -97,3 +102,6 @@ def configure(level: str = "INFO", fmt: str = "plain", secrets: Iterable[str] = 
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    libraries = logging.DEBUG if logging.getLevelName(level) == logging.DEBUG else max(logging.WARNING, root.level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(libraries)

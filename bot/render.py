@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,24 +10,23 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
+from bot.buttons import QueryButton
 from bot.inventory import InventoryKind, PackageEntry
-from bot.messages import (
-    MAX_BLOCKS,
-    MAX_BLOCKS_TEXT,
-    MAX_SECTION_TEXT,
-    Message,
-    code,
-    context,
-    escape,
-    section,
-    slack_date,
-)
+from bot.messages import MAX_SECTION_TEXT, Message, context, section, slack_date
+from bot.mrkdwn import code, escape, shorten
+from bot.query import Mode, PackageQuery
 from bot.render_inventory import SETUP_HINT
 from bot.timeline import ChangeKind, LifeEvent, LifeEventKind, PackageTimeline, PointInTime, VersionChange
 
 SHARE_ACTION = "pkgwhen_share"
 WHO_CHANGED_ACTION = "pkgwhen_who_changed"
 PAGE_ACTION = "pkgwhen_page"
+# Names and versions from data are shown up to this long (the rest is counted), so one odd package
+# cannot push everything else out of an answer.
+MAX_SHOWN_NAME = 120
+MAX_SHOWN_VERSION = 80
+# Characters of the "Now:" line given to listing packages; the rest are counted.
+CURRENT_LINE_BUDGET = 1500
 # Lines of changes per page: each line is at most ~400 characters, and a page stays well under the
 # ~13,000 characters Slack accepts in all blocks of a message.
 LINES_PER_PAGE = 25
@@ -60,24 +58,25 @@ class Asked:
     zone: str = "UTC"
     page: int = 1
 
-    def button_value(self, **changes: Any) -> str:
-        data = {
-            "n": self.node_id,
-            "p": self.package,
-            "m": self.mode,
-            "a": self.at.isoformat() if self.at else None,
-            "s": self.since.isoformat() if self.since else None,
-            "u": self.until.isoformat() if self.until else None,
-            "z": self.zone,
-            "g": self.page,
-        }
-        data.update(changes)
-        return json.dumps({k: v for k, v in data.items() if v is not None}, separators=(",", ":"))[:2000]
+    def button_value(self, page: int) -> str | None:
+        """The value of a Share or page button: this question on `page` (None: too long for a button)."""
+        query = PackageQuery(self.node_id, self.package, Mode(self.mode), self.at, self.since, self.until, self.zone)
+        return QueryButton.of(query, page).encode()
+
+    def future_note(self, now: datetime) -> str | None:
+        """A note when a date asked about is in the future: the answer can only say what is recorded until now."""
+        ahead = [m for m in (self.at, self.since, self.until) if m is not None and m > now]
+        if not ahead:
+            return None
+        return (
+            f":information_source: {slack_date(ahead[0])} is in the future: this answer says what is recorded "
+            f"up to now ({slack_date(now)})."
+        )
 
 
 def versions(values: Sequence[str]) -> str:
     """Versions as code; hotfixes have none, and show none."""
-    return ", ".join(code(v) for v in values if v)
+    return ", ".join(code(shorten(v, MAX_SHOWN_VERSION)) for v in values if v)
 
 
 def in_period(change: VersionChange, since: datetime | None, until: datetime | None) -> bool:
@@ -90,7 +89,9 @@ def in_period(change: VersionChange, since: datetime | None, until: datetime | N
 def installed_versions(entries: Sequence[PackageEntry]) -> str:
     """One package's installed versions; each with its architecture when it is installed for several."""
     if len({e.arch for e in entries}) > 1:
-        return ", ".join(code(f"{e.version} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version)))
+        return ", ".join(
+            code(f"{shorten(e.version, MAX_SHOWN_VERSION)} ({e.arch})") for e in sorted(entries, key=lambda e: (e.arch, e.version))
+        )
     return versions(sorted({e.version for e in entries}))
 
 
@@ -137,7 +138,7 @@ def change_line(change: VersionChange, *, with_name: bool) -> str:
     Each side is listed from the change's own entries, so no side is ever empty: a multilib package's
     changes name their architecture; kernels side by side say which came and which went.
     """
-    name = f"*{escape(change.package)}* " if with_name else ""
+    name = f"*{escape(shorten(change.package, MAX_SHOWN_NAME))}* " if with_name else ""
     kind = change.kind
     old = _shown(change.old_entries, change, change.old)
     new = _shown(change.new_entries, change, change.new)
@@ -199,16 +200,26 @@ def _with_button(line: str, value: str | None) -> dict[str, Any]:
     return block
 
 
-def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None) -> str:
-    if not current:
-        installed = "not installed"
-    else:
-        by_name: dict[str, list[PackageEntry]] = {}
-        for entry in current:
-            label = entry.name if entry.kind is InventoryKind.APPLICATION else f"{entry.name} ({entry.kind.value})"
-            by_name.setdefault(label, []).append(entry)
-        installed = "; ".join(f"{escape(n)} {installed_versions(e)}".rstrip() for n, e in sorted(by_name.items()))
+def _current_line(current: Sequence[PackageEntry], captured_at: datetime | None, node_id: str) -> str:
+    """Where the packages stand now; a glob matching hundreds is summarized, not listed past what reads well."""
     at = f" (inventory captured {slack_date(captured_at)})" if captured_at else ""
+    if not current:
+        return f"*Now:* not installed{at}"
+    by_name: dict[str, list[PackageEntry]] = {}
+    for entry in current:
+        label = entry.name if entry.kind is InventoryKind.APPLICATION else f"{entry.name} ({entry.kind.value})"
+        by_name.setdefault(label, []).append(entry)
+    shown: list[str] = []
+    for name, entries in sorted(by_name.items()):
+        item = f"{escape(shorten(name, MAX_SHOWN_NAME))} {installed_versions(entries)}".rstrip()
+        if sum(len(i) + 2 for i in shown) + len(item) > CURRENT_LINE_BUDGET:
+            break
+        shown.append(item)
+    installed = "; ".join(shown)
+    rest = len(by_name) - len(shown)
+    if rest:
+        example = code(f"/pkgwhen {node_id} {shorten(next(iter(sorted(by_name))), MAX_SHOWN_NAME)}")
+        installed += f"; and {rest:,} more of {len(by_name):,} packages (ask about one, e.g. {example})"
     return f"*Now:* {installed}{at}"
 
 
@@ -257,15 +268,19 @@ def _stale_line(
     return f"{head} Systems Manager does not manage this server now, so nothing collects its inventory."
 
 
-def _buttons(asked: Asked, page: int, pages: int) -> dict[str, Any]:
-    elements = [
-        ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=asked.button_value(g=page)),
-    ]
+def _buttons(asked: Asked, page: int, pages: int) -> list[dict[str, Any]]:
+    """Share, and the pages either side; none whose question is too long to carry (then no actions block)."""
+    wanted = [("Share in channel", SHARE_ACTION, page)]
     if page > 1:
-        elements.append(ButtonElement(text="◀ Newer", action_id=PAGE_ACTION + "_prev", value=asked.button_value(g=page - 1)))
+        wanted.append(("◀ Newer", PAGE_ACTION + "_prev", page - 1))
     if page < pages:
-        elements.append(ButtonElement(text="Older ▶", action_id=PAGE_ACTION + "_next", value=asked.button_value(g=page + 1)))
-    return ActionsBlock(elements=elements).to_dict()
+        wanted.append(("Older ▶", PAGE_ACTION + "_next", page + 1))
+    elements = [
+        ButtonElement(text=label, action_id=action, value=value)
+        for label, action, to in wanted
+        if (value := asked.button_value(to)) is not None
+    ]
+    return [ActionsBlock(elements=elements).to_dict()] if elements else []
 
 
 def render_timeline(
@@ -312,10 +327,10 @@ def render_timeline(
         who_changed(r) if who_changed and not shared_by and isinstance(r, VersionChange) else None for r in on_page
     ]
 
-    matched = ", ".join(code(n) for n in timeline.matched_names[:8])
+    matched = ", ".join(code(shorten(n, MAX_SHOWN_NAME)) for n in timeline.matched_names[:8])
     if len(timeline.matched_names) > 8:
         matched += f" and {len(timeline.matched_names) - 8} more"
-    title = f"*{escape(asked.package)}* on *{escape(asked.server_label)}*"
+    title = f"{code(asked.package)} on *{escape(asked.server_label)}*"
     if several:
         title += f" — {len(timeline.matched_names)} packages: {matched}"
     if asked.since or asked.until:
@@ -332,7 +347,7 @@ def render_timeline(
     else:
         blocks.append(section("No change of it in this period." if (asked.since or asked.until) else "No recorded change."))
     if current is not None:
-        blocks.append(section(_current_line(current, captured_at)))
+        blocks.append(section(_current_line(current, captured_at, asked.node_id)))
     stale = _stale_line(asked, captured_at, now, stale_after, freshness or Freshness())
     if stale:
         blocks.append(section(stale))
@@ -353,11 +368,14 @@ def render_timeline(
         notes.append(f"page {page} of {pages} (newest first)")
     if shared_by:
         notes.append(f"shared by <@{shared_by}>")
+    future = asked.future_note(now)
+    if future:
+        blocks.append(section(future))
     blocks.append(context(*notes))
     if not shared_by:
-        blocks.append(_buttons(asked, page, pages))
-    text = f"{asked.package} on {asked.server_label}: {len(changes)} change(s)"
-    return _bounded(Message(text=text, blocks=tuple(blocks)))
+        blocks += _buttons(asked, page, pages)
+    text = f"{escape(asked.package)} on {escape(asked.server_label)}: {len(changes)} change(s)"
+    return Message(text=text, blocks=tuple(blocks))
 
 
 def render_point_in_time(
@@ -365,13 +383,14 @@ def render_point_in_time(
     asked: Asked,
     *,
     first_capture: datetime,
+    now: datetime,
     shared_by: str | None = None,
 ) -> Message:
     """The answer to `/pkgwhen <server> <package> at DATE`."""
     assert asked.at is not None
     lines: list[str] = []
     for name, point in sorted(answers.items(), key=lambda kv: kv[0].casefold()):
-        label = f"*{escape(name)}*"
+        label = f"*{escape(shorten(name, MAX_SHOWN_NAME))}*"
         if point.deleted is not None:
             lines.append(
                 f"{label}: nothing — the server was deleted or deregistered then (Config recorded it "
@@ -407,18 +426,11 @@ def render_point_in_time(
     zone = f"a date typed without a zone is read in {escape(asked.zone)}" if asked.zone else ""
     blocks: list[dict[str, Any]] = [section(f"On *{escape(asked.server_label)}* at {slack_date(asked.at)}:")]
     blocks += _sections(lines)
+    future = asked.future_note(now)
+    if future:
+        blocks.append(section(future))
     blocks.append(context(*(p for p in (zone, f"shared by <@{shared_by}>" if shared_by else "") if p)))
     if not shared_by:
-        blocks.append(_buttons(asked, 1, 1))
-    text = f"{asked.package} on {asked.server_label} at {asked.at.isoformat()}"
-    return _bounded(Message(text=text, blocks=tuple(blocks)))
-
-
-def _bounded(message: Message) -> Message:
-    """Last guard on Slack's limits: a message that would be rejected loses its middle sections."""
-    blocks = list(message.blocks)
-    while len(blocks) > MAX_BLOCKS or len(json.dumps(blocks)) > MAX_BLOCKS_TEXT * 2:
-        if len(blocks) <= 4:
-            break
-        del blocks[len(blocks) // 2]
-    return Message(text=message.text[:3000], blocks=tuple(blocks), progress=message.progress)
+        blocks += _buttons(asked, 1, 1)
+    text = f"{escape(asked.package)} on {escape(asked.server_label)} at {asked.at.isoformat()}"
+    return Message(text=text, blocks=tuple(blocks))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,16 +10,9 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
 from bot.associations import AssociationRun, InventoryAssociation, NodeStatus
-from bot.messages import (
-    MAX_BLOCKS,
-    PROGRESS_BLOCK_ID,
-    Message,
-    code,
-    context,
-    escape,
-    section,
-    slack_date,
-)
+from bot.buttons import ConfirmRunButton
+from bot.messages import MAX_BLOCKS, PROGRESS_BLOCK_ID, Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.refresh import RUNNING_STATUSES, RefreshRun, Stage
 from bot.timeline import RecordedLife
 
@@ -122,7 +114,7 @@ def render_status(
                 "agent can reach Systems Manager; inventory resumes when it does."
             )
         )
-    return Message(text=f"Inventory of {server_label}", blocks=tuple(blocks))
+    return Message(text=f"Inventory of {label}", blocks=tuple(blocks))
 
 
 @dataclass(frozen=True)
@@ -170,13 +162,13 @@ def _steps(run: RefreshRun) -> str:
 def render_refresh_progress(run: RefreshRun, about: RefreshContext) -> Message:
     """The reply while the run is under way: a placeholder the next stage replaces."""
     label = escape(about.server_label)
-    lines = [f"*Refreshing the inventory of {label}* ({about.how}), asked by <@{about.user_id}>", _steps(run)]
+    lines = [f"*Refreshing the inventory of {label}* ({escape(about.how)}), asked by <@{about.user_id}>", _steps(run)]
     if run.captured_at is not None:
         lines.append(f"New capture: {slack_date(run.captured_at)}; waiting for AWS Config to record it…")
     if not run.confirmed:
         lines.append(_unconfirmed())
     block = {**section("\n".join(lines)), "block_id": PROGRESS_BLOCK_ID}
-    return Message(text=f"Refreshing the inventory of {about.server_label}…", blocks=(block,), progress=True)
+    return Message(text=f"Refreshing the inventory of {label}…", blocks=(block,), progress=True)
 
 
 def _unconfirmed() -> str:
@@ -242,21 +234,12 @@ def render_refresh_result(
         )
     blocks.append(context(f"Asked by <@{about.user_id}> · {escape(about.how)}"))
     text = {
-        Stage.RECORDED: f"Inventory of {about.server_label} collected and recorded",
-        Stage.UNCHANGED: f"Inventory of {about.server_label} collected: no change",
-        Stage.NOT_RECORDED: f"Inventory of {about.server_label} collected; Config has not recorded it yet",
-        Stage.NOT_COLLECTED: f"No new inventory of {about.server_label} after {limit}",
-    }.get(stage, f"The inventory run on {about.server_label} failed")
+        Stage.RECORDED: f"Inventory of {label} collected and recorded",
+        Stage.UNCHANGED: f"Inventory of {label} collected: no change",
+        Stage.NOT_RECORDED: f"Inventory of {label} collected; Config has not recorded it yet",
+        Stage.NOT_COLLECTED: f"No new inventory of {label} after {limit}",
+    }.get(stage, f"The inventory run on {label} failed")
     return Message(text=text, blocks=tuple(blocks))
-
-
-def confirmation_value(node_id: str, association_id: str) -> str:
-    return json.dumps({"n": node_id, "a": association_id}, separators=(",", ":"))
-
-
-def parse_confirmation_value(value: str) -> tuple[str, str]:
-    data = json.loads(value)
-    return str(data["n"]), str(data["a"])
 
 
 def render_association_confirmation(
@@ -272,7 +255,7 @@ def render_association_confirmation(
     run = ButtonElement(
         text=f"Run on {servers}"[:75],
         action_id=CONFIRM_ACTION,
-        value=confirmation_value(node_id, association.association_id),
+        value=ConfirmRunButton(node_id, association.association_id).encode(),
         style="primary",
         confirm=ConfirmObject(
             title="Run the whole association?",

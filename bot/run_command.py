@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
+from botocore.exceptions import ClientError
 
 from bot.associations import WriteOutcome, WriteResult
-from bot.aws import calling, error_code
+from bot.aws import UNANSWERED, calling, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pkgwhen.run_command")
 
 PACKAGE_HISTORY_DOCUMENT = "pkgwhen-package-history"
-_UNANSWERED = (ReadTimeoutError, ConnectionClosedError)
+
 _COMMAND_TIMEOUT_S = 600
 FINAL_STATUSES = frozenset({"Success", "Failed", "TimedOut", "Cancelled", "DeliveryTimedOut", "ExecutionTimedOut", "Undeliverable", "Terminated"})
 
@@ -53,7 +53,7 @@ class RunCommandGateway:
                     Comment=comment[:100],
                     TimeoutSeconds=_COMMAND_TIMEOUT_S,
                 )
-            except _UNANSWERED as error:
+            except UNANSWERED as error:
                 log.warning("SendCommand of %s to %s got no answer (%s); not retried", document, node_id, error)
                 return WriteResult(WriteOutcome.UNKNOWN, detail=type(error).__name__)
         return WriteResult(WriteOutcome.STARTED, command_id=str(sent["Command"]["CommandId"]))

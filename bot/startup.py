@@ -9,8 +9,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.aws import error_code
-from bot.errors import PkgwhenError
+from bot.aws import error_code, translate
+from bot.errors import AwsUnreachable, CredentialsExpired, CredentialsInvalid, PkgwhenError
+from bot.plaintext import mrkdwn_to_text
 from bot.services import Services
 
 
@@ -46,6 +47,10 @@ def aws_identity(services: Services) -> Check:
     try:
         identity = services.aws.sts().get_caller_identity()
     except (ClientError, BotoCoreError) as error:
+        translated = translate(error, "sts:GetCallerIdentity")
+        if isinstance(translated, CredentialsExpired | CredentialsInvalid | AwsUnreachable):
+            # The same words as in Slack, as plain text: they say what to fix.
+            return Check("AWS", False, mrkdwn_to_text(f"{translated.what} {translated.todo}").replace("`", ""))
         return Check(
             "AWS",
             False,

@@ -8,16 +8,17 @@ the package name as a typed parameter that reaches its script only as an environ
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.associations import WriteOutcome
+from bot.buttons import WhoChangedButton
 from bot.errors import NotManaged, PkgwhenError, ServerOffline, WriteUnanswered
-from bot.messages import MAX_SECTION_TEXT, Message, code, context, escape, section, slack_date
+from bot.messages import Message, context, section, slack_date
+from bot.mrkdwn import code, escape
 from bot.pm_history import (
-    PACKAGE_NAME_PATTERN,
     HistoryReport,
     Reading,
     Transaction,
@@ -48,19 +49,8 @@ class Lookup:
     before: datetime
     change: str = ""  # the change as the timeline said it, e.g. "7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2"
 
-    def button_value(self) -> str:
-        import json
-
-        return json.dumps(
-            {
-                "n": self.server.node_id,
-                "p": self.package,
-                "a": self.after.isoformat() if self.after else None,
-                "b": self.before.isoformat(),
-                "c": self.change[:300],
-            },
-            separators=(",", ":"),
-        )
+    def button(self) -> WhoChangedButton:
+        return WhoChangedButton(self.server.node_id, self.package, self.after, self.before, self.change)
 
 
 @dataclass(frozen=True)
@@ -99,7 +89,7 @@ def run_history_document(
     )
     if sent.outcome is WriteOutcome.UNKNOWN or sent.command_id is None:
         raise WriteUnanswered(
-            f"Systems Manager did not answer whether it started reading {server.label}'s package history; "
+            f"Systems Manager did not answer whether it started reading {escape(server.label)}'s package history; "
             "pkgwhen does not send it twice.",
             "Ask again in a minute.",
         )
@@ -112,14 +102,14 @@ def run_history_document(
         sleep(poll)
     if invocation is None or not invocation.finished:
         raise PkgwhenError(
-            f"Reading the package history on {server.label} did not finish within {int(wait.total_seconds())} s.",
-            f"The command (`{sent.command_id}`) may still finish: look in Systems Manager → Run Command, or ask again later.",
+            f"Reading the package history on {escape(server.label)} did not finish within {int(wait.total_seconds())} s.",
+            f"The command ({code(sent.command_id)}) may still finish: look in Systems Manager → Run Command, or ask again later.",
         )
     if invocation.status != "Success":
         detail = (invocation.stderr or invocation.stdout).strip().splitlines()
         raise PkgwhenError(
-            f"Reading the package history on {server.label} ended `{invocation.status}`"
-            + (f": {detail[-1][:300]}" if detail else "."),
+            f"Reading the package history on {escape(server.label)} ended {code(invocation.status)}"
+            + (f": {escape(detail[-1][:300])}" if detail else "."),
             "The document needs SSM Agent 3.3.2746.0 or later and a Linux server with yum, dnf, apt or zypper.",
         )
     return parse_history_output(invocation.stdout)
@@ -130,21 +120,11 @@ def check_server(server: ManagedServer, ping_status: str | None, last_ping: str)
         raise NotManaged(server.label)
     if (server.platform_type or "Linux") != "Linux":
         raise PkgwhenError(
-            f"{server.label} runs {server.platform or server.platform_type}: package-manager history is read on Linux only.",
+            f"{escape(server.label)} runs {escape(server.platform or server.platform_type or '')}: package-manager history is read on Linux only.",
             "For Windows hotfixes, the install time in `/pkgwhen` comes from Windows itself.",
         )
     if ping_status != "Online":
         raise ServerOffline(server.label, ping_status, last_ping)
-
-
-def check_package_name(package: str) -> None:
-    import re
-
-    if not re.fullmatch(PACKAGE_NAME_PATTERN, package):
-        raise PkgwhenError(
-            f"`{package}` is not a package name pkgwhen can ask a server about (no globs or spaces).",
-            "Ask about one package by its exact name, e.g. `curl` or `openssl-libs`.",
-        )
 
 
 def find(report: HistoryReport, lookup: Lookup) -> Finding:
@@ -160,8 +140,8 @@ def find(report: HistoryReport, lookup: Lookup) -> Finding:
 
 
 def _when(t: Transaction) -> str:
-    if t.begin and t.end and t.end != t.begin:
-        return f"{slack_date(t.begin)} to {t.end.strftime('%H:%M:%S')} UTC"
+    if t.begin and t.end and t.end - t.begin >= timedelta(minutes=1):
+        return f"{slack_date(t.begin)} to {slack_date(t.end)}"
     moment = t.begin or t.end
     return slack_date(moment) if moment else "time unknown"
 
@@ -202,42 +182,30 @@ def render_finding(finding: Finding, lookup: Lookup) -> list[Message]:
         + (f" ({escape(lookup.change)})" if lookup.change else "")
         + (":" if finding.nearby else ": no transaction in that window; the package's transactions found were:")
     )
-    messages = [Message(text=f"Who changed {package} on {server.label}", blocks=(section(lead),))]
+    messages = [Message(text=f"Who changed {escape(package)} on {escape(server.label)}", blocks=(section(lead),))]
     for t, reading in zip(finding.transactions, finding.readings, strict=True):
         head = f"*{escape(reading.text)}*"
         facts = [
-            f"{t.manager} transaction {code(t.id or '?')} · {_when(t)}",
+            f"{escape(t.manager)} transaction {code(t.id or '?')} · {_when(t)}",
             f"user: {escape(t.user or 'unknown')}" + (f" · command: {code(t.command_line)}" if t.command_line else ""),
         ]
         if t.outcome:
             facts.append(f"outcome: {escape(t.outcome)}")
-        body = "\n".join([head, *facts, *_rows(t, package)])[:MAX_SECTION_TEXT]
+        body = "\n".join([head, *facts, *_rows(t, package)])
         blocks: list[dict[str, Any]] = [section(body)]
-        messages.append(Message(text=reading.text, blocks=tuple(blocks)))
+        messages.append(Message(text=escape(reading.text), blocks=tuple(blocks)))
     if notes:
         messages.append(Message(text=notes[0], blocks=(context(*notes),)))
     return messages
 
 
 def summary_line(finding: Finding, lookup: Lookup) -> str:
+    """The finding in one line of mrkdwn (data escaped)."""
     if not finding.transactions:
-        return f"No transaction of {lookup.package} found on {lookup.server.label}."
-    return "; ".join(r.text for r in finding.readings[:2])
+        return f"No transaction of {escape(lookup.package)} found on {escape(lookup.server.label)}."
+    return "; ".join(escape(r.text) for r in finding.readings[:2])
 
 
-def lookups_from(values: Sequence[str], server_of: Callable[[str], ManagedServer]) -> list[Lookup]:
-    import json
-
-    found = []
-    for value in values:
-        data = json.loads(value)
-        found.append(
-            Lookup(
-                server=server_of(data["n"]),
-                package=data["p"],
-                after=datetime.fromisoformat(data["a"]) if data.get("a") else None,
-                before=datetime.fromisoformat(data["b"]),
-                change=data.get("c", ""),
-            )
-        )
-    return found
+def lookup_from(button: WhoChangedButton, server_of: Callable[[str], ManagedServer]) -> Lookup:
+    """The lookup a clicked button asks for; its server found as a typed name is."""
+    return Lookup(server_of(button.node_id), button.package, button.after, button.before, button.change)

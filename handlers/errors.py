@@ -20,6 +20,13 @@ from bot.messages import Message, render_error, render_internal_error
 log = logging.getLogger("pkgwhen.handlers")
 
 
+class ReplyRefused(Exception):
+    """Slack did not take a reply (its `response_url` answered other than 200)."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(f"Slack refused the reply: HTTP {status} {body[:200]}")
+
+
 class Reply:
     """The answer to one command, through its `response_url`: a placeholder first, then what replaces it."""
 
@@ -30,14 +37,36 @@ class Reply:
         self.sent: list[Message] = []
 
     def send(self, message: Message, *, in_channel: bool = False) -> None:
-        """Show `message`: in place of what this reply showed before, or (in_channel) to everyone, as a new post."""
-        self._respond(
+        """Show `message`: in place of what this reply showed before, or (in_channel) to everyone, as a new post.
+
+        Raises ReplyRefused when Slack does not take it, so a refusal is never silent; a refused placeholder
+        is only logged: the answer that replaces it still comes.
+        """
+        response = self._respond(
             response_type="in_channel" if in_channel else "ephemeral",
             replace_original=self._shown and not in_channel,
             **message.payload(),
         )
+        status = getattr(response, "status_code", 200)
+        if status != 200:
+            refused = ReplyRefused(status, str(getattr(response, "body", "")))
+            if not message.progress:
+                raise refused
+            log.warning("%s (a placeholder; the answer follows)", refused)
+            return
         self._shown = self._shown or not in_channel
         self.sent.append(message)
+
+    def send_failure(self, message: Message) -> None:
+        """The last word of a failed answer: `message`, else its text alone, so no placeholder spins forever."""
+        try:
+            self.send(message)
+        except Exception:
+            log.exception("Slack refused an error message; sending its text alone")
+            try:
+                self.send(Message(text=message.text))
+            except Exception:
+                log.exception("Slack refused the error text too; the user sees no answer")
 
 
 def reference() -> str:
@@ -65,11 +94,11 @@ def answering(
             yield reply
     except PkgwhenError as error:
         log.info("answered with %s: %s", type(error).__name__, error.what)
-        reply.send(render_error(error))
+        reply.send_failure(render_error(error))
     except Exception:
         ref = reference()
         log.exception("internal error while answering (reference %s)", ref)
-        reply.send(render_internal_error(ref))
+        reply.send_failure(render_internal_error(ref))
 
 
 def register(app: App) -> None:

@@ -6,6 +6,7 @@ audited, deduped, cooled down. The answer goes to a thread in the channel where 
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from slack_bolt import App
@@ -15,8 +16,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answers import find_server
 from bot.audit import Outcome
+from bot.buttons import WhoChangedButton
 from bot.errors import WriteUnanswered
 from bot.messages import Message, progress, section, slack_date
+from bot.mrkdwn import escape
 from bot.render import WHO_CHANGED_ACTION
 from bot.services import Services
 from bot.who_changed import (
@@ -24,7 +27,7 @@ from bot.who_changed import (
     Lookup,
     check_server,
     find,
-    lookups_from,
+    lookup_from,
     render_finding,
     run_history_document,
     summary_line,
@@ -35,7 +38,8 @@ from handlers.write_access import Asker, authorize, claim
 
 def ask_who_changed(services: Services, client: WebClient, reply: Reply, who: Asker, lookup: Lookup) -> None:
     server, package = lookup.server, lookup.package
-    target = f"{server.node_id}/{package}"
+    # One change of one package: asking about an older change of it is another question, not a repeat.
+    target = f"{server.node_id}/{package}@{lookup.before.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
     authorize(services, client, who, WHY_ACTION, target)
     node = services.associations.node_status(server.node_id) if server.managed else None
     check_server(
@@ -54,7 +58,7 @@ def ask_who_changed(services: Services, client: WebClient, reply: Reply, who: As
         asked="who changed",
         hint="between two looks at one package's history on one server)",
     )
-    reply.send(progress(f"Asking {server.label} who changed {package}…"))
+    reply.send(progress(f"Asking {escape(server.label)} who changed {escape(package)}…"))
     try:
         report = run_history_document(
             services.run_command,
@@ -77,17 +81,13 @@ def ask_who_changed(services: Services, client: WebClient, reply: Reply, who: As
 def _in_thread(client: WebClient, who: Asker, messages: list[Message], *, finding_line: str) -> Message:
     """Post the answer as a thread in the channel; where the bot cannot post, the reply itself holds it."""
     first, rest = messages[0], messages[1:]
+    lead = Message(text=first.text, blocks=(*first.blocks, section(f"_asked by <@{who.user_id}>_")))
     try:
-        parent = client.chat_postMessage(
-            channel=who.channel_id,
-            text=first.text,
-            blocks=[*first.blocks, section(f"_asked by <@{who.user_id}>_")],
-        )
+        parent = client.chat_postMessage(channel=who.channel_id, **lead.payload())
         for message in rest:
             client.chat_postMessage(channel=who.channel_id, thread_ts=str(parent["ts"]), **message.payload())
     except SlackApiError:
-        blocks = [block for message in messages for block in message.blocks][:45]
-        return Message(text=first.text, blocks=tuple(blocks))
+        return Message(text=first.text, blocks=tuple(block for message in messages for block in message.blocks))
     return Message(
         text=finding_line,
         blocks=(section(f":thread: {finding_line} — details in the thread in <#{who.channel_id}>."),),
@@ -102,10 +102,9 @@ def clicked(respond: Respond, body: dict[str, Any], services: Services, client: 
     who = Asker.from_click(body)
     # A new reply, not in place of the timeline the button is on.
     with answering(respond, services.answer_slots, request=who.trigger_id) as reply:
-        (lookup,) = lookups_from(
-            [str(body["actions"][0].get("value", ""))], lambda node: find_server(services, node)
-        )
-        ask_who_changed(services, client, reply, who, lookup)
+        # Checked as the typed `/pkgwhen SERVER PACKAGE why` is, before anything runs.
+        button = WhoChangedButton.decode(str(body["actions"][0].get("value", "")))
+        ask_who_changed(services, client, reply, who, lookup_from(button, lambda node: find_server(services, node)))
 
 
 def register(app: App) -> None:

@@ -99,6 +99,8 @@ def test_http_mode_answers_a_signed_command_and_stops_cleanly(
     try:
         _wait_for_line(process, "HTTP mode", seen)
         text = "".join(seen)
+        # The start-up output is the check lines, one each, without libraries' INFO or Bolt's hints.
+        assert [line.split(":")[0] for line in seen] == ["ok   Slack", "ok   AWS", "ok   AWS Config", "pkgwhen"]
         assert "ok   Slack:" in text
         assert "ok   AWS: account" in text
         base = f"http://127.0.0.1:{env['PKGWHEN_PORT']}"
@@ -157,7 +159,7 @@ def test_socket_mode_requests_reach_the_same_listeners(workspace: SimWorkspace) 
         SocketModeRequest(type="slash_commands", envelope_id="e1", payload={**payload, "text": "help"}),
     )
     assert help_response.status == 200
-    assert "/pkgwhen <server> <package>" in (help_response.body or "")
+    assert "/pkgwhen &lt;server&gt; &lt;package&gt;" in (help_response.body or "")  # mrkdwn: `<` escaped
     answer = run_bolt_app(
         workspace.app, SocketModeRequest(type="slash_commands", envelope_id="e2", payload=payload)
     )

@@ -33,7 +33,7 @@ from tests.serving import serve_until_it_exits, served_environment
 ROOT = Path(__file__).resolve().parents[1]
 BOT_TOKEN = "xoxb-socket-test-token"
 APP_TOKEN = "xapp-1-A0PKGWHEN-1-socket-test"
-USAGE = "/pkgwhen <server> <package>"
+USAGE = "/pkgwhen &lt;server&gt; &lt;package&gt;"  # as mrkdwn: `<` escaped
 
 
 class _Served:

@@ -106,6 +106,20 @@ class Faults:
     released: threading.Event | None = None
     # Operations (e.g. "SendCommand") that are carried out, then answered by dropping the connection.
     unanswered: set[str] = field(default_factory=set)
+    # Every Config and SSM call answers this credentials error (one of CREDENTIAL_ERRORS), as AWS does
+    # for an expired session token or an access key it does not know.
+    credentials_error: str | None = None
+    # The endpoint cannot be reached: each connection is closed before any answer (a firewall or proxy
+    # cutting it), so botocore sees the connection fail.
+    unreachable: bool = False
+
+
+# What Config and SSM answer (HTTP 400) when the caller's credentials are not usable: two of the errors
+# every AWS JSON API can return ("Common Errors" in the Config and SSM API references), AWS's own words.
+CREDENTIAL_ERRORS = {
+    "ExpiredTokenException": "The security token included in the request is expired",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+}
 
 
 @dataclass(frozen=True)
@@ -492,6 +506,10 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.stand_in = stand_in
 
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        # Faults.unreachable: the connection is closed unanswered, as a dropping firewall or proxy would.
+        return not self.stand_in.faults.unreachable
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
@@ -643,6 +661,10 @@ class AwsStandIn:
         try:
             if self.faults.latency_s > 0:
                 time.sleep(self.faults.latency_s)  # the simulated network is slow; nothing to wait for
+            # AWS checks the signature and its credentials before anything else.
+            failing = self.faults.credentials_error
+            if failing is not None:
+                raise AwsError(failing, CREDENTIAL_ERRORS[failing])
             if self.faults.released is not None:
                 self.faults.released.wait(timeout=60)
             self._admit()

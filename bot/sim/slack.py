@@ -343,19 +343,24 @@ def _check_blocks(blocks: list[Any], *, limit: int, modal: bool, pointer: str = 
             seen.add(block_id)
 
 
-def _visible_chars(node: object) -> int:
-    """All the text a reader could see in blocks: every text object and rich text run."""
+def visible_texts(node: object) -> list[str]:
+    """All the text a reader could see in a message or blocks: every `text` string (text objects, rich text
+    runs, a message's fallback `text`), never a button's value."""
     if isinstance(node, list):
-        return sum(_visible_chars(item) for item in node)
+        return [text for item in node for text in visible_texts(item)]
     if not isinstance(node, dict):
-        return 0
-    total = 0
+        return []
+    found: list[str] = []
     for key, value in node.items():
         if key == "text" and isinstance(value, str):
-            total += len(value)
+            found.append(value)
         else:
-            total += _visible_chars(value)
-    return total
+            found += visible_texts(value)
+    return found
+
+
+def _visible_chars(node: object) -> int:
+    return sum(len(text) for text in visible_texts(node))
 
 
 def _message_rejection(text: object, blocks: object, attachments: object = None) -> _Rejection | None:

@@ -28,6 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.messages import PROGRESS_BLOCK_ID
+from bot.mrkdwn import escape
 from bot.plaintext import blocks_to_text
 from bot.services import Services
 from bot.settings import Settings
@@ -35,7 +36,7 @@ from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
 from bot.sim.slack import Message as SlackMessage
-from bot.sim.slack import SlackStandIn
+from bot.sim.slack import SlackStandIn, slack_rejection
 from bot.web import SlackHttpServer
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ class SimWorkspace:
         # Change alerts (moto, the fleet's notification feed, the worker): off unless asked, they cost a second.
         self._alerts_on = alerts
         self.alerts: AlertRig | None = None
+        self._ack_refusals: list[str] = []
 
     # --- life cycle -----------------------------------------------------------------------------------
     def start(self) -> SimWorkspace:
@@ -165,6 +167,8 @@ class SimWorkspace:
             "PKGWHEN_STATE_DIR": str(self._state_dir),
             "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
             "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
+            # The fleet's region (an exported history's own): every client, the queue's too, works there.
+            "AWS_REGION": self.fleet.region,
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
@@ -221,6 +225,8 @@ class SimWorkspace:
         """Type `/command text` as `user` in `channel`; return once the bot's answer has settled."""
         response_url = self.slack.new_response_url(channel, user)
         name = next((n for u, n, _, _ in PEOPLE if u == user), user.lower())
+        # Slack sends `&`, `<` and `>` of a command's text as HTML entities (SLACK-NOTES "Slash-command text").
+        text = escape(text)
         form = {
             "token": "deprecated-verification-token",
             "team_id": TEAM_ID,
@@ -237,7 +243,7 @@ class SimWorkspace:
             "trigger_id": f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}",
         }
         status, body = self.send(urlencode(form))
-        ack = _shown_from_ack(body) if status == 200 else None
+        ack = self._acknowledged(body) if status == 200 else None
         answer = Answer(status=status, response_url=response_url, ack=ack)
         if wait and status == 200:
             self.wait_settled(answer, timeout)
@@ -271,6 +277,20 @@ class SimWorkspace:
         )
         if button is None:
             raise AssertionError(f"no button {action_id!r} on the message: {shown.plain()}")
+        return self.press(shown, button, user=user, channel=channel, wait=wait, timeout=timeout)
+
+    def press(
+        self,
+        shown: Shown,
+        button: Mapping[str, Any],
+        *,
+        user: str = "U0ALICE",
+        channel: str = OPS_CHANNEL,
+        wait: bool = True,
+        timeout: float = 15.0,
+    ) -> Answer:
+        """Click this button of a message the user sees; Slack sends a signed block_actions payload."""
+        action_id = str(button.get("action_id", ""))
         response_url = self.slack.new_response_url(channel, user)
         payload = {
             "type": "block_actions",
@@ -294,7 +314,7 @@ class SimWorkspace:
             ],
         }
         status, body = self.send(urlencode({"payload": json.dumps(payload)}))
-        answer = Answer(status=status, response_url=response_url, ack=_shown_from_ack(body) if status == 200 else None)
+        answer = Answer(status=status, response_url=response_url, ack=self._acknowledged(body) if status == 200 else None)
         if wait and status == 200:
             self.wait_settled(answer, timeout)
         answer.replies = self._replies(response_url)
@@ -311,6 +331,24 @@ class SimWorkspace:
         """POST a body to the app as Slack does; signed with `secret` (None: unsigned)."""
         assert self.http is not None, "start() first"
         return post_signed(self.http.events_url, body, content_type=content_type, timestamp=timestamp, secret=secret)
+
+    def _acknowledged(self, body: str) -> Shown | None:
+        """The message an acknowledgement carries, checked as Slack checks it (a refusal is remembered)."""
+        shown = _shown_from_ack(body)
+        if shown is not None:
+            refusal = slack_rejection(shown.text, list(shown.blocks))
+            if refusal is not None:
+                self._ack_refusals.append(refusal)
+        return shown
+
+    def refused(self) -> list[str]:
+        """Every message of pkgwhen's that Slack would not show: its error codes (acks, replies, posts)."""
+        posted = [
+            call.error
+            for call in self.slack.calls
+            if call.error and call.error != "ratelimited" and (call.method == "response_url" or call.method.startswith("chat."))
+        ]
+        return [*self._ack_refusals, *posted]
 
     def _replies(self, response_url: str) -> list[Shown]:
         return [_shown(m) for m in self.slack.replies(response_url)]

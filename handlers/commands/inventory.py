@@ -17,6 +17,7 @@ from bot.answers import find_server, read_snapshots
 from bot.associations import InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
 from bot.audit import AuditEntry, Outcome
 from bot.aws import error_code
+from bot.buttons import ConfirmRunButton
 from bot.change_summary import render_change_summary, summarize
 from bot.errors import (
     InventoryNotSetUp,
@@ -26,12 +27,13 @@ from bot.errors import (
     UsageError,
 )
 from bot.messages import INVENTORY_USAGE, Message, render_error, render_usage, slack_date
+from bot.mrkdwn import code, echo, escape
+from bot.query import MAX_NAME
 from bot.refresh import Observer, RefreshRun, Stage, follow
 from bot.render_inventory import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
     RefreshContext,
-    parse_confirmation_value,
     render_association_confirmation,
     render_cancelled,
     render_refresh_progress,
@@ -41,6 +43,7 @@ from bot.render_inventory import (
 from bot.servers import ManagedServer
 from bot.services import Services
 from bot.timeline import recorded_life
+from handlers.commands import typed_text
 from handlers.errors import Reply, answering
 from handlers.write_access import Asker, authorize, claim
 
@@ -74,14 +77,19 @@ def parse_inventory(text: str) -> InventoryCommand:
     flags = {w.lower() for w in rest if w.startswith("--")}
     names = [w for w in rest if not w.startswith("--")]
     if verb not in {"status", "refresh"}:
-        raise UsageError(f"I did not understand `{text.strip()}`.", INVENTORY_USAGE)
+        raise UsageError(f"I did not understand {echo(text.strip())}.", INVENTORY_USAGE)
     allowed = {"--association"} if verb == "refresh" else set()
     if flags - allowed:
         raise UsageError(
-            f"`{' '.join(sorted(flags - allowed))}` is not an option of `/inventory {verb}`.", INVENTORY_USAGE
+            f"{echo(' '.join(sorted(flags - allowed)))} is not an option of `/inventory {verb}`.", INVENTORY_USAGE
         )
     if len(names) != 1:
         raise UsageError(f"`/inventory {verb}` needs one server.", INVENTORY_USAGE)
+    if len(names[0]) > MAX_NAME:
+        raise UsageError(
+            f"That server name is {len(names[0]):,} characters long ({echo(names[0], 20)}); names are at most {MAX_NAME}.",
+            INVENTORY_USAGE,
+        )
     return InventoryCommand(verb, names[0], "--association" in flags)
 
 
@@ -93,7 +101,7 @@ def _parsed(text: str) -> InventoryCommand | UsageError:
 
 
 def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
-    parsed = _parsed(str(command.get("text", "")))
+    parsed = _parsed(typed_text(command))
     if isinstance(parsed, UsageError):
         ack(response_type="ephemeral", **render_error(parsed).payload())
     elif parsed.verb == "help":
@@ -103,7 +111,7 @@ def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
 
 
 def answer(respond: Respond, command: dict[str, Any], services: Services, client: WebClient) -> None:
-    parsed = _parsed(str(command.get("text", "")))
+    parsed = _parsed(typed_text(command))
     if isinstance(parsed, UsageError) or parsed.verb == "help":
         return  # already answered when acknowledged
     who = Asker.from_command(command)
@@ -207,8 +215,8 @@ def _run(
     except ClientError as error:
         services.audit.finish(entry, Outcome.REJECTED)
         raise PkgwhenError(
-            f"Systems Manager refused to start the run: {error_code(error)}: "
-            f"{error.response.get('Error', {}).get('Message', '')}",
+            f"Systems Manager refused to start the run: {code(error_code(error))}: "
+            f"{escape(str(error.response.get('Error', {}).get('Message', '')))}",
             "Nothing was started.",
         ) from error
     except BaseException:
@@ -285,14 +293,16 @@ def run_association(respond: Respond, body: dict[str, Any], services: Services, 
     """The confirmation was clicked: check everything again with the click's own IDs, then run."""
     who = Asker.from_click(body)
     with answering(respond, replaces_original=True) as reply:
-        node_id, association_id = parse_confirmation_value(str(body["actions"][0].get("value", "")))
+        # Checked before anything runs: a forged value names no server or association pkgwhen would run.
+        button = ConfirmRunButton.decode(str(body["actions"][0].get("value", "")))
+        node_id, association_id = button.node_id, button.association_id
         authorize(services, client, who, ASSOCIATION_ACTION, node_id)
         server = find_server(services, node_id)
         _, association = _preflight(services, server)
         if association.association_id != association_id:
             raise PkgwhenError(
-                f"The inventory association of {server.label} changed since you were asked; nothing was started.",
-                f"Run `/inventory refresh {node_id} --association` again.",
+                f"The inventory association of {escape(server.label)} changed since you were asked; nothing was started.",
+                f"Run {code(f'/inventory refresh {node_id} --association')} again.",
             )
         targets = services.associations.target_count(association_id)
         entry = claim(

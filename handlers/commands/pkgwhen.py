@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,11 +10,14 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.answers import answer_query, latest_change
+from bot.buttons import QueryButton
 from bot.errors import UsageError
 from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
+from bot.mrkdwn import escape, shorten
 from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
 from bot.render import PAGE_ACTION, SHARE_ACTION
 from bot.services import Services
+from handlers.commands import typed_text
 from handlers.errors import answering
 from handlers.people import user_zone
 from handlers.who_changed import ask_who_changed
@@ -33,7 +34,7 @@ def _syntax_error(text: str, services: Services) -> UsageError | None:
 
 
 def acknowledge(ack: Ack, command: dict[str, Any], services: Services) -> None:
-    text = str(command.get("text", ""))
+    text = typed_text(command)
     if wants_help(text):
         ack(response_type="ephemeral", **render_usage(PKGWHEN_USAGE).payload())
         return
@@ -45,51 +46,39 @@ def acknowledge(ack: Ack, command: dict[str, Any], services: Services) -> None:
 
 
 def answer(respond: Respond, command: dict[str, Any], services: Services, client: WebClient) -> None:
-    text = str(command.get("text", ""))
+    text = typed_text(command)
     if wants_help(text) or _syntax_error(text, services) is not None:
         return  # already answered when acknowledged
     with answering(respond, services.answer_slots, request=str(command.get("trigger_id", ""))) as reply:
         zone, zone_name = user_zone(client, str(command.get("user_id", "")))
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
-        reply.send(progress(f"Reading the history of {query.server}…"))
+        reply.send(progress(f"Reading the history of {escape(shorten(query.server))}…"))
         if query.mode is Mode.WHY:
             ask_who_changed(services, client, reply, Asker.from_command(command), latest_change(services, query))
             return
         reply.send(answer_query(services, query, report=lambda t: reply.send(progress(t))))
 
 
-def _query_from_button(value: str) -> tuple[PackageQuery, int]:
-    data = json.loads(value)
-
-    def moment(key: str) -> datetime | None:
-        return datetime.fromisoformat(data[key]) if data.get(key) else None
-
-    query = PackageQuery(
-        server=data["n"],
-        package=data["p"],
-        mode=Mode(data.get("m", "timeline")),
-        at=moment("a"),
-        since=moment("s"),
-        until=moment("u"),
-        zone=data.get("z", "UTC"),
-    )
-    return query, int(data.get("g", 1))
-
-
 def acknowledge_click(ack: Ack) -> None:
     ack()
+
+
+def _clicked(body: dict[str, Any], services: Services) -> tuple[PackageQuery, int]:
+    """The question a Share or page button carries, read and checked as if typed."""
+    button = QueryButton.decode(str(body["actions"][0].get("value", "")))
+    return button.query(services.clock()), button.page
 
 
 def share(respond: Respond, body: dict[str, Any], services: Services) -> None:
     user = str(body.get("user", {}).get("id", ""))
     with answering(respond, services.answer_slots) as reply:
-        query, page = _query_from_button(str(body["actions"][0].get("value", "")))
+        query, page = _clicked(body, services)
         reply.send(answer_query(services, query, page=page, shared_by=user), in_channel=True)
 
 
 def turn_page(respond: Respond, body: dict[str, Any], services: Services) -> None:
     with answering(respond, services.answer_slots, replaces_original=True) as reply:
-        query, page = _query_from_button(str(body["actions"][0].get("value", "")))
+        query, page = _clicked(body, services)
         reply.send(answer_query(services, query, page=page))
 
 

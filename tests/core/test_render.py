@@ -94,7 +94,8 @@ def test_point_in_time_inside_a_window_is_settled_by_the_install_time() -> None:
     snapshots = _history(changes=2, packages=1)  # pkg0 1.1 installed at 23:55 on day 1, recorded on day 2
     for hours, shown, side in ((12, "1.1-1.amzn2", "after"), (23, "1.1-1.amzn2", "after"), (24 - 1 / 60, "1.2-1.amzn2", "before")):
         at = START + timedelta(days=1, hours=hours)
-        message = render_point_in_time(state_at(snapshots, "pkg0", at), _asked("pkg0", mode="at", at=at), first_capture=START)
+        message = render_point_in_time(state_at(snapshots, "pkg0", at), _asked("pkg0", mode="at", at=at), first_capture=START,
+                                       now=START + timedelta(days=30))
         text = blocks_to_text("", message.blocks)
         assert f"*pkg0*: `{shown}` — upgraded `1.2-1.amzn2` between two captures" in text
         assert f"(install time) {side} that moment" in text
@@ -112,7 +113,7 @@ def test_point_in_time_inside_a_window_without_an_install_time_says_it_was_chang
     at = START + timedelta(hours=12)
     snapshots = [parse_configuration_item(i) for i in node.items]
     message = render_point_in_time(state_at(snapshots, "telnet", at), _asked("telnet", mode="at", at=at, zone="Asia/Tokyo"),
-                                   first_capture=START)
+                                   first_capture=START, now=START + timedelta(days=30))
     text = blocks_to_text("", message.blocks)
     assert "was changing then" in text
     assert "At that moment it was one or the other." in text

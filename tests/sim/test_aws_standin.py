@@ -18,11 +18,12 @@ import botocore.retries.standard
 import botocore.session
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from botocore.validate import ParamValidator
 
 from bot.sim.aws import (
+    CREDENTIAL_ERRORS,
     MAX_STANDARD_ERROR,
     MAX_STANDARD_OUTPUT,
     TRUNCATED_MARKER,
@@ -47,12 +48,15 @@ ASSOCIATION = "8dfe3659-4309-493a-8755-0123456789ab"
 # Recent, so reading the whole history from "now" back costs a few calls, not one per week since 2024.
 T0 = (datetime.now(UTC) - timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)
 WEEK = timedelta(days=7)
-# Errors any operation can answer, beside the ones its model lists.
+# Errors any operation can answer, beside the ones its model lists ("Common Errors" of the Config and
+# SSM API references; botocore's models leave them out).
 COMMON_ERRORS = {
     "ThrottlingException",
     "AccessDeniedException",
     "ValidationException",
     "SerializationException",
+    "ExpiredTokenException",
+    "UnrecognizedClientException",
 }
 _MODELS = botocore.session.get_session()
 T = TypeVar("T")
@@ -841,6 +845,27 @@ def test_throttling_is_retried_by_boto3_and_then_raised(world: World) -> None:
     stand_in.faults.throttle_next = 1
     ssm.describe_instance_information()
     assert [c.error_code for c in stand_in.calls] == ["ThrottlingException", None]
+
+
+@pytest.mark.parametrize("code", sorted(CREDENTIAL_ERRORS))
+def test_unusable_credentials_fail_every_call_as_aws_answers_them(world: World, code: str) -> None:
+    world.stand_in.faults.credentials_error = code
+    error = world.fails(world.ssm.describe_instance_information, code)
+    assert error.response["Error"]["Message"] == CREDENTIAL_ERRORS[code]
+    world.fails(lambda: world.config.get_resource_config_history(resourceType=INVENTORY, resourceId=NODE), code)
+    world.stand_in.faults.credentials_error = None
+    world.ssm.describe_instance_information()
+
+
+@pytest.mark.usefixtures("no_backoff")
+def test_an_unreachable_endpoint_cuts_every_connection_unanswered(world: World) -> None:
+    world.stand_in.faults.unreachable = True
+    _, ssm = clients(world.stand_in.url, Config(retries={"mode": "standard", "total_max_attempts": 2}))
+    with pytest.raises(ConnectionClosedError):
+        ssm.describe_instance_information()
+    assert world.stand_in.count("DescribeInstanceInformation") == 0
+    world.stand_in.faults.unreachable = False
+    ssm.describe_instance_information()
 
 
 def test_a_rate_limit_throttles_calls_beyond_it(world: World) -> None:
