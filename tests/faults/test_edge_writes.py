@@ -40,8 +40,14 @@ def _writes(workspace: SimWorkspace) -> int:
 
 
 def _trail(workspace: SimWorkspace, target: str = AL2_WEB) -> list[tuple[str, str]]:
+    """Audit entries about `target`: a server, or a package on it ("Who changed it?" asks are recorded per
+    change, `server/package@window`)."""
     assert workspace.services is not None
-    return [(e.user_id, e.outcome) for e in workspace.services.audit.entries(target)]
+    return [
+        (e.user_id, e.outcome)
+        for e in workspace.services.audit.entries()
+        if e.target == target or (target.count("/") == 1 and e.target.startswith(target + "@"))
+    ]
 
 
 def _tampered(workspace: SimWorkspace, body: str, signed: str) -> int:
