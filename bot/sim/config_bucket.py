@@ -94,7 +94,12 @@ def parse_history_key(key: str) -> HistoryKey | None:
         return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
     return HistoryKey(
-        match["account"], match["region"], match["type"], moment(match["start"]), moment(match["end"]), int(match["part"])
+        match["account"],
+        match["region"],
+        match["type"],
+        moment(match["start"]),
+        moment(match["end"]),
+        int(match["part"]),
     )
 
 
@@ -115,17 +120,21 @@ def bucket_objects(
     period, including the one still open. A fleet without a recorder delivers nothing.
     """
     objects: list[ConfigObject] = []
+    checks: dict[str, ConfigObject] = {}
     for fleet in fleets:
         if not fleet.has_recorder:
             continue
         history = history_files(fleet, prefix=prefix, until=until, items_per_file=items_per_file)
         if not history:
             continue
-        objects.append(writability_check(fleet, prefix=prefix))
+        # Every region's delivery channel checks the same key of its account: one object, the first write.
+        check = writability_check(fleet, prefix=prefix)
+        if check.key not in checks or check.delivered_at < checks[check.key].delivered_at:
+            checks[check.key] = check
         objects += history
         if snapshots:
             objects.append(snapshot_file(fleet, at=until, prefix=prefix))
-    return sorted(objects, key=lambda o: (o.delivered_at, o.key))
+    return sorted([*checks.values(), *objects], key=lambda o: (o.delivered_at, o.key))
 
 
 def history_files(
@@ -140,23 +149,40 @@ def history_files(
                 start = _period_start(fleet, captured)
                 periods.setdefault((item["resourceType"], start), []).append(item)
     files = []
-    for (resource_type, start), items in sorted(periods.items(), key=lambda entry: (entry[0][1], entry[0][0])):
+    for (resource_type, start), items in sorted(
+        periods.items(), key=lambda entry: (entry[0][1], entry[0][0])
+    ):
         delivered = _delivery_time(fleet.account_id, fleet.region, start)
         if until is not None and delivered > until:
             continue
-        ordered = sorted(items, key=lambda i: (i["resourceId"], parse_time(i["configurationItemCaptureTime"])))
+        ordered = sorted(
+            items, key=lambda i: (i["resourceId"], parse_time(i["configurationItemCaptureTime"]))
+        )
         size = items_per_file or len(ordered)
         for part, first in enumerate(range(0, len(ordered), size), start=1):
             chunk = ordered[first : first + size]
             key = _history_key(fleet, resource_type, chunk, part, prefix)
-            document = {"fileVersion": FILE_VERSION, "configurationItems": [file_item(i) for i in chunk]}
-            files.append(ConfigObject(key, _gzip(document, delivered), delivered))
+            files.append(ConfigObject(key, _gzip(_history_document(chunk), delivered), delivered))
     return files
 
 
 def file_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """An item as Config's files hold it: the notification form without the fields Config leaves null."""
     return {key: value for key, value in notification_item(item).items() if value is not None}
+
+
+def _history_document(items: Sequence[Mapping[str, Any]]) -> str:
+    """A history file's JSON text. Each item's configuration is already JSON text in the API form: it is put
+    in as it is rather than decoded and encoded again (most of a file's bytes, and of the time to write it)."""
+    parts = []
+    for item in items:
+        configuration = item.get("configuration")
+        if not isinstance(configuration, str):
+            parts.append(json.dumps(file_item(item), separators=(",", ":")))
+            continue
+        rest = json.dumps(file_item({**item, "configuration": None}), separators=(",", ":"))
+        parts.append(rest if configuration == "null" else f'{rest[:-1]},"configuration":{configuration}}}')
+    return f'{{"fileVersion":"{FILE_VERSION}","configurationItems":[{",".join(parts)}]}}'
 
 
 def snapshot_file(fleet: Fleet, *, at: datetime | None = None, prefix: str = "") -> ConfigObject:
@@ -175,13 +201,15 @@ def snapshot_file(fleet: Fleet, *, at: datetime | None = None, prefix: str = "")
         for _, item in sorted(latest.items())
         if not str(item["configurationItemStatus"]).startswith("ResourceDeleted")
     ]
-    snapshot_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{fleet.account_id}/{fleet.region}/{taken.isoformat()}"))
+    snapshot_id = str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{fleet.account_id}/{fleet.region}/{taken.isoformat()}")
+    )
     key = (
         f"{_base(prefix)}AWSLogs/{fleet.account_id}/Config/{fleet.region}/{_day_path(taken)}/ConfigSnapshot/"
         f"{fleet.account_id}_Config_{fleet.region}_ConfigSnapshot_{_stamp(taken)}_{snapshot_id}.json.gz"
     )
     document = {"fileVersion": FILE_VERSION, "configSnapshotId": snapshot_id, "configurationItems": current}
-    return ConfigObject(key, _gzip(document, taken), taken)
+    return ConfigObject(key, _gzip(json.dumps(document, separators=(",", ":")), taken), taken)
 
 
 def writability_check(fleet: Fleet, *, prefix: str = "") -> ConfigObject:
@@ -189,7 +217,9 @@ def writability_check(fleet: Fleet, *, prefix: str = "") -> ConfigObject:
     with fleet.lock:
         times = [parse_time(i["configurationItemCaptureTime"]) for n in fleet.nodes() for i in n.items]
     written = min(times, default=_EPOCH) - timedelta(minutes=5)
-    return ConfigObject(f"{_base(prefix)}AWSLogs/{fleet.account_id}/Config/{WRITABILITY_CHECK_FILE}", b"", written)
+    return ConfigObject(
+        f"{_base(prefix)}AWSLogs/{fleet.account_id}/Config/{WRITABILITY_CHECK_FILE}", b"", written
+    )
 
 
 # --- the two sinks ------------------------------------------------------------------------------------
@@ -224,7 +254,9 @@ def upload_config_bucket(s3: S3Client, bucket: str, directory: Path, *, workers:
     return sorted(keys)
 
 
-def put_config_bucket(s3: S3Client, bucket: str, objects: Sequence[ConfigObject], *, workers: int = 8) -> list[str]:
+def put_config_bucket(
+    s3: S3Client, bucket: str, objects: Sequence[ConfigObject], *, workers: int = 8
+) -> list[str]:
     """Put objects (from `bucket_objects`, say) into `bucket` as Config's delivery channel does. Returns the keys."""
     _put_all(s3, bucket, [(o.key, o.body) for o in objects], workers)
     return [o.key for o in objects]
@@ -233,7 +265,9 @@ def put_config_bucket(s3: S3Client, bucket: str, objects: Sequence[ConfigObject]
 def _put_all(s3: S3Client, bucket: str, objects: Sequence[tuple[str, bytes]], workers: int) -> None:
     # boto3 clients are thread-safe; small objects go faster side by side than one after another.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for future in [pool.submit(s3.put_object, Bucket=bucket, Key=key, Body=body) for key, body in objects]:
+        for future in [
+            pool.submit(s3.put_object, Bucket=bucket, Key=key, Body=body) for key, body in objects
+        ]:
             future.result()
 
 
@@ -304,9 +338,7 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _gzip(document: Mapping[str, Any], written: datetime) -> bytes:
+def _gzip(text: str, written: datetime) -> bytes:
     # Compact JSON and zlib's default level, as a Java service writes them; the gzip header carries the write
     # time, so the same fleet always gives the same bytes.
-    text = json.dumps(document, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=int(written.timestamp()))
-

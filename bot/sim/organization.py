@@ -135,7 +135,9 @@ class Organization:
 
     def copy(self) -> Organization:
         """Independent copies of every fleet (see `Fleet.copy`)."""
-        return Organization(self.home.copy(), [m.copy() for m in self.members], self.advisory, dict(self.aliases))
+        return Organization(
+            self.home.copy(), [m.copy() for m in self.members], self.advisory, dict(self.aliases)
+        )
 
 
 def build_organization(home: Fleet | None = None, *, now: datetime | None = None) -> Organization:
@@ -203,7 +205,7 @@ _PLANS = (
             _Group("web", "al2023", 18, -400, 14, "storefront", older_image=True),
             _Group("api", "ubuntu", 16, -250, 28, "payments"),
             _Group("report", "al2023", 8, -120, 28, "finance"),
-            _Group("cache", "ubuntu", 10, -120, 28, "storefront"),
+            _Group("cache", "ubuntu", 10, -120, 28, "storefront", older_image=True),
         ),
     ),
     _Plan(
@@ -305,7 +307,9 @@ docker|25.0.6-1.amzn2023.0.2|x|S||Automates deployment of containerized applicat
 postgresql15|15.8-1.amzn2023.0.1|x|S||PostgreSQL client programs|http://www.postgresql.org/
 """
 )
-_AL2023_BASE = tuple(n for n in _AL2023 if n not in ("nginx", "java-17-amazon-corretto-headless", "docker", "postgresql15"))
+_AL2023_BASE = tuple(
+    n for n in _AL2023 if n not in ("nginx", "java-17-amazon-corretto-headless", "docker", "postgresql15")
+)
 _AL2023_ROLE = {
     "web": ("nginx",),
     "api": ("java-17-amazon-corretto-headless",),
@@ -360,7 +364,9 @@ redis-server|5:6.0.16-1ubuntu1|a|database|u|Persistent key-value database with n
 python3-jupyter-core|4.9.1-1|all|python|u|Core common functionality of Jupyter projects for Python 3|https://jupyter.org
 """
 )
-_UBUNTU_BASE = tuple(n for n in _UBUNTU if n not in ("docker.io", "nginx", "redis-server", "python3-jupyter-core"))
+_UBUNTU_BASE = tuple(
+    n for n in _UBUNTU if n not in ("docker.io", "nginx", "redis-server", "python3-jupyter-core")
+)
 _UBUNTU_ROLE = {
     "worker": ("docker.io",),
     "api": ("docker.io",),
@@ -519,18 +525,24 @@ class _Story:
         runs.after(node.registered_at)  # Config discovers the server with everything it was built with
         if group.older_image and launched < self.day(-30):
             # A month before the advisory: the older vulnerable build gives way to the current vulnerable one.
-            runs.after(patch.upgrade(self.day(-30, 2, 5) + timedelta(minutes=3 * n), fixed=False, refresh=True))
+            runs.after(
+                patch.upgrade(self.day(-30, 2, 5) + timedelta(minutes=3 * n), fixed=False, refresh=True)
+            )
         if name == _REMOVED:
             runs.after(patch.remove_tool(self.day(5, 11, 20)))
         if name == _RETAGGED:
             node.retag(self.day(15, 16, 2), {"env": "prod", "team": group.team})
         if name == _DELETED:
-            self.deleted_at = runs.scheduled_after(self.day(10, 13, 7)) + timedelta(seconds=41, milliseconds=388)
+            self.deleted_at = runs.scheduled_after(self.day(10, 13, 7)) + timedelta(
+                seconds=41, milliseconds=388
+            )
             record_deleted(fleet, node_id, self.deleted_at)
             return
         if name not in (_NEVER_PATCHED, _FIXED_AT_LAUNCH) and wave is not None:
             # Maintenance window 02:00 UTC, servers one after another.
-            runs.after(patch.upgrade(self.day(wave, 2, 0) + timedelta(minutes=3 * n, seconds=rng.randrange(90))))
+            runs.after(
+                patch.upgrade(self.day(wave, 2, 0) + timedelta(minutes=3 * n, seconds=rng.randrange(90)))
+            )
         if name == _ROLLED_BACK:
             self.rolled_back_at = self.day(wave or 0, 2, 0) + timedelta(days=2, hours=7, minutes=48)
             runs.after(patch.downgrade(self.rolled_back_at))
@@ -543,7 +555,15 @@ class _Story:
         return at
 
 
-_SPECIAL_NAMES = (_NEVER_PATCHED, _ROLLED_BACK, _DELETED, _REMOVED, _RETAGGED, _REGISTERED_AFTER, _FIXED_AT_LAUNCH)
+_SPECIAL_NAMES = (
+    _NEVER_PATCHED,
+    _ROLLED_BACK,
+    _DELETED,
+    _REMOVED,
+    _RETAGGED,
+    _REGISTERED_AFTER,
+    _FIXED_AT_LAUNCH,
+)
 
 
 class _Patcher:
@@ -574,7 +594,9 @@ class _Patcher:
             self.host.image(self.image_built, names, seconds_each=0.6)
             build = FIXED["Amazon Linux 2023"] if fixed else AL2023_OLDER if older else None
             if build is not None and self.group.platform == "al2023":
-                self.host.transaction(self.image_built + timedelta(minutes=1), [f"up {n} {build}" for n in self.names])
+                self.host.transaction(
+                    self.image_built + timedelta(minutes=1), [f"up {n} {build}" for n in self.names]
+                )
             return
         for name in (*_UBUNTU_BASE, *_UBUNTU_ROLE.get(self.group.role, ())):
             self.node.install(_UBUNTU[name].entry())
@@ -591,7 +613,9 @@ class _Patcher:
         `fixed=False`: to the current vulnerable build (the pre-advisory maintenance).
         """
         if self.host is not None:
-            platform = "Amazon Linux 2023" if self.group.platform == "al2023" else "Red Hat Enterprise Linux 9.4"
+            platform = (
+                "Amazon Linux 2023" if self.group.platform == "al2023" else "Red Hat Enterprise Linux 9.4"
+            )
             target = build or (FIXED[platform] if fixed else AL2023_VULNERABLE)
             ops = [f"up {n} {target}" for n in self.names]
             if refresh:
@@ -620,4 +644,3 @@ class _Patcher:
 def _mac(node_id: str) -> str:
     digest = hashlib.sha256(node_id.encode()).hexdigest()
     return "0a:" + ":".join(digest[i : i + 2] for i in range(0, 10, 2))
-
