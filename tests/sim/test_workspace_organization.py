@@ -1,0 +1,67 @@
+"""A workspace with an organization: member fleets served, STS and the Config bucket at moto, found by plain boto3."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from bot.sim.config_bucket import bucket_objects
+from bot.sim.fleet import Fleet
+from bot.sim.organization import Organization, role_arn
+from bot.sim.workspace import SimWorkspace
+
+
+def small_organization(organization: Organization) -> Organization:
+    """The organization's home fleet and two member fleets cut down to three servers each (a bucket in seconds)."""
+    members = []
+    for fleet in organization.members[:2]:
+        small = Fleet(fleet.account_id, fleet.region)
+        for node in fleet.nodes()[:3]:
+            small.add(node)
+        members.append(small)
+    home = Fleet(organization.home.account_id, organization.home.region)
+    home.add(organization.home.nodes()[0])
+    return Organization(home, members, organization.advisory)
+
+
+def test_plain_boto3_in_the_workspace_assumes_member_roles_and_finds_the_bucket(
+    organization: Organization,
+) -> None:
+    small = small_organization(organization)
+    member = small.members[1]
+    with SimWorkspace(small.home, organization=small, config_bucket=True) as ws:
+        # What the bot does: endpoints come from the environment, credentials from AssumeRole.
+        credentials = boto3.client("sts").assume_role(
+            RoleArn=role_arn(member.account_id), RoleSessionName="pkgwhen"
+        )["Credentials"]
+        config = boto3.client(
+            "config",
+            region_name=member.region,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        found = config.list_discovered_resources(resourceType="AWS::SSM::ManagedInstanceInventory")[
+            "resourceIdentifiers"
+        ]
+        assert {r["resourceId"] for r in found} == {n.node_id for n in member.nodes() if n.deleted_at is None}
+        assert ws.config_bucket is not None
+        listed = boto3.client("s3").list_objects_v2(Bucket=ws.config_bucket)["Contents"]
+        assert sorted(o["Key"] for o in listed) == sorted(o.key for o in bucket_objects(small.fleets()))
+        answer = ws.command("/pkgwhen", f"{small.home.nodes()[0].node_id} bash")
+        assert "bash" in answer.last.plain()
+
+
+def test_a_shared_bucket_is_named_not_filled_again(fleet: Fleet) -> None:
+    with SimWorkspace(fleet, config_bucket="config-bucket-shared") as ws:
+        assert ws.config_bucket == "config-bucket-shared"
+        s3 = boto3.client("s3")
+        with pytest.raises(s3.exceptions.ClientError):
+            s3.head_bucket(Bucket="config-bucket-shared")  # named for the bot; filling it is the caller's
+
+
+def test_the_organizations_home_must_be_the_workspaces_fleet(
+    organization: Organization, fleet: Fleet
+) -> None:
+    with pytest.raises(ValueError, match="home fleet"):
+        SimWorkspace(fleet, organization=organization)
