@@ -194,7 +194,10 @@ class SimWorkspace:
         if self._alerts_on:
             from bot.sim.alert_feed import AlertRig
 
-            self.alerts = AlertRig.start(self.fleet, self.settings, self._set_env, aws=self.services.aws)
+            members = self.organization.members if self.organization is not None else ()
+            self.alerts = AlertRig.start(
+                self.fleet, self.settings, self._set_env, aws=self.services.aws, also=members
+            )
         return self
 
     def close(self) -> None:

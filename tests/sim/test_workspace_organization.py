@@ -5,10 +5,14 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from bot.sim.config_bucket import bucket_objects
+from bot.change_notifications import ConfigChange, Skip, parse_notification
+from bot.sim.alert_feed import AlertFeed
+from bot.sim.config_bucket import bucket_objects, history_delivery_notifications, history_files
 from bot.sim.fleet import Fleet
+from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.organization import Organization, role_arn
 from bot.sim.workspace import SimWorkspace
+from tests.conftest import NOW
 
 
 def small_organization(organization: Organization) -> Organization:
@@ -65,3 +69,38 @@ def test_the_organizations_home_must_be_the_workspaces_fleet(
 ) -> None:
     with pytest.raises(ValueError, match="home fleet"):
         SimWorkspace(fleet, organization=organization)
+
+
+def test_member_accounts_changes_and_history_deliveries_reach_the_alert_queue(
+    organization: Organization,
+) -> None:
+    small = small_organization(organization)
+    member = small.members[0]
+    moto = MotoAws(endpoint=shared_endpoint(), queue_visibility_s=1).start()
+    feed = AlertFeed(small.home, moto).attach(member)
+    try:
+        node = member.nodes()[0]
+        node.install(
+            {"Name": "htop", "Version": "3.2.1", "Release": "1.amzn2023.0.2", "Architecture": "x86_64"}
+        )
+        assert member.capture(node.node_id, NOW) is not None
+        key = history_files(member)[-1].key
+        feed.deliver(history_delivery_notifications("central-config", [key])[0])
+        sqs = moto.sqs()
+        bodies = [
+            m["Body"]
+            for m in sqs.receive_message(
+                QueueUrl=moto.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=2
+            ).get("Messages", [])
+        ]
+        parsed = [parse_notification(b) for b in bodies]
+        changes = [p for p in parsed if isinstance(p, ConfigChange)]
+        assert [(c.node_id, c.account_id, c.region) for c in changes] == [
+            (node.node_id, member.account_id, member.region)
+        ]
+        assert [p.message_type for p in parsed if isinstance(p, Skip)] == [
+            "ConfigurationHistoryDeliveryCompleted"
+        ]
+    finally:
+        feed.detach()
+    assert feed.on_item not in member.item_listeners
