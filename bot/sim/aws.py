@@ -12,6 +12,13 @@ Inventory runs are simulated: StartAssociationsOnce and SendCommand `AWS-Refresh
 Online target node call `Fleet.capture` after `Faults.collect_delay_s`, on the stand-in's own clock
 thread. Nodes that stopped being managed (`unmanaged_since`) are left out of DescribeInstanceInformation,
 association runs and Run Command; their inventory and Config history stay readable.
+
+Accounts and regions are told apart as AWS tells them (AWS-NOTES §8): a request is served the fleet of the
+account its access key belongs to (AWS encodes the account in the key, and moto's STS issues AssumeRole
+credentials that way) in the region its SigV4 signature is scoped to. `AwsStandIn(fleet)` serves one fleet;
+`add_fleet` adds others. Keys that name no account (`testing`) are the first fleet's account; a known account
+in a region without a fleet has no Config recorder there; an account outside the simulated organization is
+`UnrecognizedClientException`, a region AWS does not have `InvalidSignatureException`.
 """
 
 from __future__ import annotations

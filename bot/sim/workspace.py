@@ -180,6 +180,8 @@ class SimWorkspace:
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": self.slack.api_url,
             "PKGWHEN_STATE_DIR": str(self._state_dir),
+            # The stand-in serves the fleet in its own region only, as AWS would: the bot asks there.
+            "AWS_REGION": self.fleet.region,
             "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
             "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
             **({"PKGWHEN_CONFIG_BUCKET": self.config_bucket} if self.config_bucket else {}),

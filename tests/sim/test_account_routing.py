@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError
 
 from bot.sim.aws import AwsStandIn, Faults, account_of_access_key
 from bot.sim.fleet import INVENTORY_RESOURCE_TYPE, Fleet
-from bot.sim.moto import shared_endpoint
 from bot.sim.organization import Organization, role_arn
+from tests.sim.conftest import moto_client
 
 if TYPE_CHECKING:
     from mypy_boto3_sts.type_defs import CredentialsTypeDef
@@ -41,14 +41,11 @@ def stand_in(organization: Organization) -> Iterator[AwsStandIn]:
 
 def assume(account_id: str) -> CredentialsTypeDef:
     """What the bot does for a member account: AssumeRole on its read role, at moto's STS."""
-    sts = boto3.client(
-        "sts",
-        endpoint_url=shared_endpoint(),
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    return sts.assume_role(RoleArn=role_arn(account_id), RoleSessionName="pkgwhen")["Credentials"]
+    sts = moto_client("sts")
+    credentials: CredentialsTypeDef = sts.assume_role(
+        RoleArn=role_arn(account_id), RoleSessionName="pkgwhen"
+    )["Credentials"]
+    return credentials
 
 
 def client(
@@ -79,13 +76,7 @@ def recorded(fleet: Fleet) -> set[str]:
 def test_moto_issues_keys_that_name_the_roles_account() -> None:
     for account in ("210987654321", "345678901234", OUTSIDER):
         assert account_of_access_key(assume(account)["AccessKeyId"]) == account
-    iam = boto3.client(
-        "iam",
-        endpoint_url=shared_endpoint(),
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    iam = moto_client("iam")
     user = f"pkgwhen-{time.monotonic_ns()}"
     iam.create_user(UserName=user)
     long_term = iam.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from bot.change_notifications import Skip, SkipReason, parse_notification
@@ -29,9 +28,9 @@ from bot.sim.config_bucket import (
     write_config_bucket,
 )
 from bot.sim.fleet import EC2_INSTANCE_RESOURCE_TYPE, INVENTORY_RESOURCE_TYPE, Fleet, SimNode
-from bot.sim.moto import shared_endpoint
 from bot.sim.notifications import eventbridge_body, parse_time, raw_body, sns_body
 from bot.sim.organization import Organization
+from tests.sim.conftest import moto_client
 
 SAMPLES = Path("/work/shared/samples")
 ACCOUNT, REGION = "210987654321", "eu-west-1"
@@ -281,13 +280,7 @@ def test_a_directory_laid_out_like_the_bucket_uploads_to_s3_byte_for_byte(tmp_pa
     assert written and all(o.key.startswith("o-abc123/AWSLogs/") for o in written)
     for obj in written:
         assert tmp_path.joinpath(*obj.key.split("/")).read_bytes() == obj.body
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=shared_endpoint(),
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = moto_client("s3")
     uploaded, direct = f"config-{uuid.uuid4().hex[:10]}", f"config-{uuid.uuid4().hex[:10]}"
     for bucket in (uploaded, direct):
         s3.create_bucket(Bucket=bucket)
