@@ -330,8 +330,20 @@ def run_demo(
     out: TextIO = sys.stdout,
 ) -> int:
     fleet = load_fleet(history)
+    organization = None
+    if not history:
+        from bot.sim.organization import build_organization
+
+        # The default fleet's account manages an organization: more accounts and regions, for fleet questions.
+        organization = build_organization(fleet)
     # The stand-in collects inventory in about a second; follow a refresh at that pace.
-    with SimWorkspace(fleet, env={"PKGWHEN_REFRESH_POLL_INTERVAL": "1s"}, alerts=True) as workspace:
+    with SimWorkspace(
+        fleet,
+        env={"PKGWHEN_REFRESH_POLL_INTERVAL": "1s"},
+        alerts=True,
+        organization=organization,
+        config_bucket=organization is not None,
+    ) as workspace:
         banner(workspace, user, out, replayed=bool(history))
         feed = ChannelFeed(workspace.slack, ZoneInfo(zone_name(user)))
         console = Console(workspace, user, out, feed, replayed=bool(history))

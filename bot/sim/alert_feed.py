@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,18 +62,24 @@ class AlertFeed:
         self.oversize = oversize
         self.clock = clock
         self.sent = 0
+        self._attached: list[Fleet] = []
         self._lock = threading.Lock()
         self._sqs = moto.sqs()
         self._sns = moto.sns()
         self._s3 = moto.s3()
 
-    def attach(self) -> AlertFeed:
-        self.fleet.item_listeners.append(self.on_item)
+    def attach(self, *more: Fleet) -> AlertFeed:
+        """Listen to the fleet, and to `more` fleets (other accounts and regions publishing to the same queue)."""
+        self._attached = [self.fleet, *more]
+        for fleet in self._attached:
+            fleet.item_listeners.append(self.on_item)
         return self
 
     def detach(self) -> None:
-        if self.on_item in self.fleet.item_listeners:
-            self.fleet.item_listeners.remove(self.on_item)
+        for fleet in self._attached:
+            if self.on_item in fleet.item_listeners:
+                fleet.item_listeners.remove(self.on_item)
+        self._attached = []
 
     def on_item(self, node: SimNode, item: dict[str, Any]) -> None:
         self.deliver(self.notification(node, item), node)
@@ -171,8 +177,10 @@ class AlertRig:
         form: Form = "sns",
         tuning: WorkerTuning | None = None,
         aws: AwsClients | None = None,
+        also: Sequence[Fleet] = (),
     ) -> AlertRig:
-        """`aws`: the workspace's clients' session, whose loaded service models make new clients cheap."""
+        """`aws`: the workspace's clients' session, whose loaded service models make new clients cheap.
+        `also`: fleets of other accounts and regions whose Config notifications reach the same queue."""
         # Three receives before the DLQ: a poison message leaves the demo's queue within seconds.
         moto = MotoAws(
             region=fleet.region, endpoint=shared_endpoint(), queue_visibility_s=30, max_receive_count=3
@@ -199,7 +207,7 @@ class AlertRig:
                 max_backoff_s=1.0,
             ),
         )
-        feed = AlertFeed(fleet, moto, form=form).attach()
+        feed = AlertFeed(fleet, moto, form=form).attach(*also)
         rig = cls(feed, moto, worker)
         rig._thread, rig._stop = start_alert_worker(worker)
         return rig

@@ -12,11 +12,19 @@ Inventory runs are simulated: StartAssociationsOnce and SendCommand `AWS-Refresh
 Online target node call `Fleet.capture` after `Faults.collect_delay_s`, on the stand-in's own clock
 thread. Nodes that stopped being managed (`unmanaged_since`) are left out of DescribeInstanceInformation,
 association runs and Run Command; their inventory and Config history stay readable.
+
+Accounts and regions are told apart as AWS tells them (AWS-NOTES §8): a request is served the fleet of the
+account its access key belongs to (AWS encodes the account in the key, and moto's STS issues AssumeRole
+credentials that way) in the region its SigV4 signature is scoped to. `AwsStandIn(fleet)` serves one fleet;
+`add_fleet` adds others. Keys that name no account (`testing`) are the first fleet's account; a known account
+in a region without a fleet has no Config recorder there; an account outside the simulated organization is
+`UnrecognizedClientException`, a region AWS does not have `InvalidSignatureException`.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import heapq
@@ -25,6 +33,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -36,7 +45,14 @@ from typing import Any, TypeVar
 
 import botocore.session
 
-from bot.sim.fleet import INVENTORY_RESOURCE_TYPE, SCHEMA_VERSIONS, Fleet, SimNode, iso
+from bot.sim.fleet import (
+    EC2_INSTANCE_RESOURCE_TYPE,
+    INVENTORY_RESOURCE_TYPE,
+    SCHEMA_VERSIONS,
+    Fleet,
+    SimNode,
+    iso,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -82,7 +98,6 @@ _GATHER_INVENTORY_PARAMETERS = {
     "windowsRoles": ["Enabled"],
     "windowsUpdates": ["Enabled"],
 }
-EC2_INSTANCE_RESOURCE_TYPE = "AWS::EC2::Instance"
 _OTHER_RECORDED_RESOURCE_TYPES = [EC2_INSTANCE_RESOURCE_TYPE, "AWS::EC2::SecurityGroup", "AWS::EC2::Volume"]
 
 DocumentRun = Callable[[SimNode, dict[str, list[str]]], tuple[int, str, str]]
@@ -130,6 +145,9 @@ class RecordedCall:
     params: dict[str, Any]
     status: int
     error_code: str | None
+    # Whose fleet answered: the account of the request's credentials and the region it was signed for.
+    account_id: str = ""
+    region: str = ""
 
 
 class AwsError(Exception):
@@ -259,6 +277,46 @@ def _page_size(
 def _fingerprint(params: Mapping[str, Any], *ignored: str) -> str:
     kept = {k: v for k, v in params.items() if k not in ignored}
     return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+# --- who is asking, and where ------------------------------------------------------------------------
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
+# The account number sits in bits 7-46 of the first six bytes of the base32 after the key's prefix.
+_ACCOUNT_BITS = 0x7FFFFFFFFF80
+
+
+def credential_scope(authorization: str | None) -> tuple[str, str] | None:
+    """(access key ID, region) from a SigV4 `Authorization` header; None for an unsigned request."""
+    match = _CREDENTIAL.search(authorization or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
+def account_of_access_key(access_key_id: str) -> str | None:
+    """The AWS account an access key ID belongs to, as AWS encodes it (what `sts get-access-key-info` reads).
+
+    Long-term (`AKIA`) and temporary (`ASIA`) keys carry the account in their first characters after the
+    prefix; moto's IAM and STS issue keys the same way, so credentials from AssumeRole name the role's
+    account. Anything else (`testing`, a malformed key) names no account: None.
+    """
+    if len(access_key_id) != 20 or access_key_id[:4] not in ("AKIA", "ASIA"):
+        return None
+    try:
+        decoded = base64.b32decode(access_key_id[4:])
+    except ValueError:
+        return None
+    account = (int.from_bytes(decoded[:6], "big") & _ACCOUNT_BITS) >> 7
+    return f"{account:012d}" if account < 10**12 else None
+
+
+@functools.cache
+def _known_regions() -> frozenset[str]:
+    """Every region of every partition botocore knows Config in (the ones an endpoint could be signed for)."""
+    session = botocore.session.get_session()
+    return frozenset(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("config", partition)
+    )
 
 
 @functools.cache
@@ -523,12 +581,14 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         from bot.sim import ec2  # imported here: bot.sim.ec2 builds on this module
 
+        # The fleet of the account whose credentials signed the request, in the region it was signed for.
+        stand_in, refused = self.server.stand_in.route(self.headers.get("Authorization"))
         if not target and ec2.is_query(body):  # EC2's query protocol: a form body, an XML answer
-            status, data = ec2.answer(self.server.stand_in, body)
+            status, data = ec2.answer(stand_in, body, refused=refused)
             content_type = ec2.CONTENT_TYPE
         else:
-            status, payload = self.server.stand_in.answer(target, body)
-            if target.partition(".")[2] in self.server.stand_in.faults.unanswered:
+            status, payload = stand_in.answer(target, body, refused=refused)
+            if target.partition(".")[2] in stand_in.faults.unanswered:
                 self.close_connection = True  # done, but the answer is lost on the way
                 return
             data = json.dumps(payload, default=_json_default).encode()
@@ -556,6 +616,12 @@ class AwsStandIn:
         self.calls: list[RecordedCall] = []
         self._calls_lock = threading.Lock()
         self._bucket: tuple[float, float, float] | None = None  # (rate, tokens, monotonic time)
+        # One stand-in per account and region, each serving its own fleet with its own SSM state; this one
+        # runs the server and routes every request (`route`). Calls, faults, the rate limit, page tokens, the
+        # agents' clock and registered documents are shared by all of them.
+        self._home = self
+        self._cells: dict[tuple[str, str], AwsStandIn] = {(fleet.account_id, fleet.region): self}
+        self._cells_lock = threading.Lock()
         self._tokens = _TokenBook()
         self._clock = _Clock()
         self._server: _Server | None = None
@@ -652,9 +718,79 @@ class AwsStandIn:
         with self.fleet.lock:
             self._documents[name] = (plugin_name, run)
 
+    # --- accounts and regions -----------------------------------------------------------------------
+    def add_fleet(self, fleet: Fleet) -> AwsStandIn:
+        """Serve `fleet` too: to requests signed with credentials of its account, for its region.
+
+        Returns the stand-in of that account and region (it shares this one's server, calls and faults).
+        """
+        home = self._home
+        key = (fleet.account_id, fleet.region)
+        with home._cells_lock:
+            present = home._cells.get(key)
+            if present is not None and present.fleet.has_recorder:
+                raise ValueError(f"account {key[0]} in {key[1]} is served already")
+            cell = home._cells[key] = home._cell(fleet)
+        return cell
+
+    def _cell(self, fleet: Fleet) -> AwsStandIn:
+        cell = AwsStandIn(fleet, self.faults)
+        cell._home = self
+        cell.calls, cell._calls_lock = self.calls, self._calls_lock
+        cell._tokens, cell._clock, cell._recorder_started = self._tokens, self._clock, self._recorder_started
+        # pkgwhen's documents are deployed to every account and region it reads (StackSets).
+        cell._documents = self._documents
+        return cell
+
+    def fleets(self) -> list[Fleet]:
+        """Every fleet served, this stand-in's first; accounts and regions without Config are left out."""
+        with self._home._cells_lock:
+            return [c.fleet for c in self._home._cells.values() if c.fleet.has_recorder]
+
+    def serving(self, account_id: str, region: str) -> AwsStandIn:
+        """The stand-in answering requests of `account_id` in `region` (an empty one where nothing was set up)."""
+        home = self._home
+        with home._cells_lock:
+            cell = home._cells.get((account_id, region))
+            if cell is None:
+                # A known account in a region where Config was never set up: no recorder, no nodes.
+                empty = Fleet(account_id, region)
+                empty.has_recorder = empty.recording = empty.recorder_running = False
+                cell = home._cells[(account_id, region)] = home._cell(empty)
+        return cell
+
+    def route(self, authorization: str | None) -> tuple[AwsStandIn, AwsError | None]:
+        """The stand-in for a request's `Authorization` header, or this one and the error AWS would answer.
+
+        The account is the one the access key ID belongs to (AWS encodes it in the key; moto's STS and IAM
+        issue keys the same way); keys that encode no account (`testing`) are this stand-in's account, as
+        moto takes them for its default account. The region is the SigV4 credential scope's. Unsigned
+        requests go to this stand-in.
+        """
+        scope = credential_scope(authorization)
+        if scope is None:
+            return self, None
+        access_key, region = scope
+        account = account_of_access_key(access_key) or self.fleet.account_id
+        if region not in _known_regions():
+            return self, AwsError(
+                "InvalidSignatureException", f"Credential should be scoped to a valid region, not '{region}'."
+            )
+        with self._home._cells_lock:
+            known = {a for a, _ in self._home._cells}
+        if account not in known:
+            # Credentials of an account this simulated organization does not have: AWS knows no such key.
+            return self, AwsError(
+                "UnrecognizedClientException", "The security token included in the request is invalid."
+            )
+        return self.serving(account, region), None
+
     # --- one request --------------------------------------------------------------------------------
-    def answer(self, target: str, body: bytes) -> tuple[int, dict[str, Any]]:
-        """The HTTP status and JSON body for one request (called by the server's handler threads)."""
+    def answer(self, target: str, body: bytes, *, refused: AwsError | None = None) -> tuple[int, dict[str, Any]]:
+        """The HTTP status and JSON body for one request (called by the server's handler threads).
+
+        `refused`: the request's credentials or signing region are not accepted; it is answered with this error.
+        """
         entry = self._operations.get(target)
         operation = target.partition(".")[2] if entry is not None else target
         params: dict[str, Any] = {}
@@ -667,6 +803,8 @@ class AwsStandIn:
                 raise AwsError(failing, CREDENTIAL_ERRORS[failing])
             if self.faults.released is not None:
                 self.faults.released.wait(timeout=60)
+            if refused is not None:
+                raise refused
             self._admit()
             if entry is None:
                 raise AwsError("UnknownOperationException", f"Unknown operation {target!r}")
@@ -697,28 +835,34 @@ class AwsStandIn:
                 {"__type": "InternalServerError", "message": "stand-in failure"},
                 "InternalServerError",
             )
-        with self._calls_lock:
-            self.calls.append(RecordedCall(operation, params, status, code))
+        self.record(RecordedCall(operation, params, status, code))
         return status, payload
 
-    def _admit(self) -> None:
+    def record(self, call: RecordedCall) -> None:
+        """Keep one answered call, naming the account and region that answered it."""
+        call = dataclasses.replace(call, account_id=self.fleet.account_id, region=self.fleet.region)
         with self._calls_lock:
-            if self.faults.throttle_next > 0:
-                self.faults.throttle_next -= 1
+            self.calls.append(call)
+
+    def _admit(self) -> None:
+        home = self._home  # one rate limit for the whole endpoint
+        with home._calls_lock:
+            if home.faults.throttle_next > 0:
+                home.faults.throttle_next -= 1
                 raise AwsError("ThrottlingException", "Rate exceeded")
-            rate = self.faults.calls_per_second
+            rate = home.faults.calls_per_second
             if rate is None:
-                self._bucket = None
+                home._bucket = None
                 return
             now, burst = time.monotonic(), max(1.0, rate)
-            if self._bucket is None or self._bucket[0] != rate:
+            if home._bucket is None or home._bucket[0] != rate:
                 tokens = burst
             else:
-                tokens = min(burst, self._bucket[1] + (now - self._bucket[2]) * rate)
+                tokens = min(burst, home._bucket[1] + (now - home._bucket[2]) * rate)
             if tokens < 1:
-                self._bucket = (rate, tokens, now)
+                home._bucket = (rate, tokens, now)
                 raise AwsError("ThrottlingException", "Rate exceeded")
-            self._bucket = (rate, tokens - 1, now)
+            home._bucket = (rate, tokens - 1, now)
 
     def _resource_arn(self, service: str, params: Mapping[str, Any]) -> str:
         """The resource an AccessDeniedException names, as IAM would evaluate the call."""
@@ -761,7 +905,16 @@ class AwsStandIn:
         return list(rows[offset:end]), token
 
     # --- Config -------------------------------------------------------------------------------------
+    def _require_recorder(self) -> None:
+        """Config's answer where it was never set up (no recorder in this account and region)."""
+        if not self.fleet.has_recorder:
+            raise AwsError(
+                "NoAvailableConfigurationRecorderException",
+                "There are no customer managed configuration recorders available to record your resources.",
+            )
+
     def _get_resource_config_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._require_recorder()
         resource_type = _text(p, "resourceType")
         if resource_type not in _config_resource_types():
             raise _validation(
@@ -783,7 +936,7 @@ class AwsStandIn:
             if node is None:
                 items: list[dict[str, Any]] = []
             elif resource_type == EC2_INSTANCE_RESOURCE_TYPE:
-                items = self._ec2_history(node) if node.node_id.startswith("i-") else []
+                items = self.fleet.instance_items(node)
             else:
                 items = list(node.items)
         history = sorted(
@@ -848,58 +1001,6 @@ class AwsStandIn:
             result["nextToken"] = self._tokens.issue("GetResourceConfigHistory", fingerprint, state)
         return result
 
-    def _ec2_history(self, node: SimNode) -> list[dict[str, Any]]:
-        """The instance's own Config history (`AWS::EC2::Instance`): discovered at launch with its tags, and
-        deleted when terminated. Kept even after EC2 forgets the instance: a Name tag outlives it here."""
-        arn = f"arn:aws:ec2:{self.fleet.region}:{self.fleet.account_id}:instance/{node.node_id}"
-        tags = {"Name": node.name_tag} if node.name_tag else {}
-        launched = _aware(node.registered_at)
-        configuration = {
-            "instanceId": node.node_id,
-            "privateIpAddress": node.ip_address,
-            "launchTime": _string_time(launched),
-            "state": {"code": 16, "name": "running"},
-            "tags": [{"key": k, "value": v} for k, v in tags.items()],
-        }
-        base = {
-            "version": "1.3",
-            "accountId": self.fleet.account_id,
-            "arn": arn,
-            "resourceType": EC2_INSTANCE_RESOURCE_TYPE,
-            "resourceId": node.node_id,
-            "awsRegion": self.fleet.region,
-            "availabilityZone": f"{self.fleet.region}a",
-            "relatedEvents": [],
-            "relationships": [],
-            "supplementaryConfiguration": {},
-        }
-        items = [
-            {
-                **base,
-                "configurationItemCaptureTime": launched,
-                "configurationItemStatus": "ResourceDiscovered",
-                "configurationStateId": str(int(launched.timestamp() * 1000)),
-                "configurationItemMD5Hash": "",
-                "resourceCreationTime": launched,
-                "tags": tags,
-                "configuration": json.dumps(configuration),
-            }
-        ]
-        if node.deleted_at is not None:
-            gone = _aware(node.deleted_at)
-            items.append(
-                {
-                    **base,
-                    "configurationItemCaptureTime": gone,
-                    "configurationItemStatus": "ResourceDeleted",
-                    "configurationStateId": str(int(gone.timestamp() * 1000)),
-                    "configurationItemMD5Hash": "",
-                    "tags": {},
-                    "configuration": "null",
-                }
-            )
-        return items
-
     def _recorder_arn(self) -> str:
         suffix = hashlib.sha256(self.fleet.recorder_name.encode()).hexdigest()[:16]
         return (
@@ -909,7 +1010,7 @@ class AwsStandIn:
 
     def _check_recorder_names(self, p: Mapping[str, Any]) -> None:
         for name in _strings(p, "ConfigurationRecorderNames"):
-            if name != self.fleet.recorder_name:
+            if name != self.fleet.recorder_name or not self.fleet.has_recorder:
                 raise AwsError(
                     "NoSuchConfigurationRecorderException",
                     f"Cannot find configuration recorder with the specified name '{name}'.",
@@ -917,6 +1018,8 @@ class AwsStandIn:
 
     def _describe_configuration_recorders(self, p: dict[str, Any]) -> dict[str, Any]:
         self._check_recorder_names(p)
+        if not self.fleet.has_recorder:
+            return {"ConfigurationRecorders": []}
         with self.fleet.lock:
             recording = self.fleet.recording
         types = sorted([*_OTHER_RECORDED_RESOURCE_TYPES, *([INVENTORY_RESOURCE_TYPE] if recording else [])])
@@ -940,6 +1043,8 @@ class AwsStandIn:
 
     def _describe_configuration_recorder_status(self, p: dict[str, Any]) -> dict[str, Any]:
         self._check_recorder_names(p)
+        if not self.fleet.has_recorder:
+            return {"ConfigurationRecordersStatus": []}
         with self.fleet.lock:
             running = self.fleet.recorder_running
         status: dict[str, Any] = {
@@ -955,6 +1060,7 @@ class AwsStandIn:
         return {"ConfigurationRecordersStatus": [status]}
 
     def _list_discovered_resources(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._require_recorder()
         resource_type = _text(p, "resourceType")
         if resource_type not in _config_resource_types():
             raise _validation(f"Value '{resource_type}' at 'resourceType' failed to satisfy constraint")
@@ -996,6 +1102,7 @@ class AwsStandIn:
         return result
 
     def _batch_get_resource_config(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._require_recorder()
         keys = _objects(p, "resourceKeys")
         if not 1 <= len(keys) <= 100:
             raise _validation(
@@ -1759,10 +1866,11 @@ _INSTANCE_FILTER_FIELDS = {
 
 
 def _instance_matches(node: SimNode, info: Mapping[str, Any], key: str, values: list[str]) -> bool:
+    tags = node.ec2_tags()
     if key == "tag-key":
-        return "Name" in values and node.name_tag is not None
+        return any(value in tags for value in values)
     if key.startswith("tag:"):
-        return key == "tag:Name" and node.name_tag in values
+        return tags.get(key.removeprefix("tag:")) in values
     return info.get(_INSTANCE_FILTER_FIELDS[key]) in values
 
 

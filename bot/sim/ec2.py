@@ -58,8 +58,11 @@ def is_query(body: bytes) -> bool:
         return False
 
 
-def answer(stand_in: AwsStandIn, body: bytes) -> tuple[int, bytes]:
-    """The HTTP status and XML body for one EC2 request, with the stand-in's faults applied and recorded."""
+def answer(stand_in: AwsStandIn, body: bytes, *, refused: AwsError | None = None) -> tuple[int, bytes]:
+    """The HTTP status and XML body for one EC2 request, with the stand-in's faults applied and recorded.
+
+    `refused`: the credentials or signing region are not accepted (AwsStandIn.route); EC2 says so its own way.
+    """
     form = {k: v[-1] for k, v in parse_qs(body.decode(errors="replace"), keep_blank_values=True).items()}
     operation = form.get("Action", "")
     params = _request(form)
@@ -67,6 +70,14 @@ def answer(stand_in: AwsStandIn, body: bytes) -> tuple[int, bytes]:
     try:
         if stand_in.faults.latency_s > 0:
             time.sleep(stand_in.faults.latency_s)  # the simulated network is slow; nothing to wait for
+        if refused is not None:
+            # Where Config and SSM name the problem, EC2 answers every credential failure with AuthFailure.
+            message = (
+                "AWS was not able to validate the provided access credentials"
+                if refused.code == "UnrecognizedClientException"
+                else refused.message
+            )
+            raise AwsError("AuthFailure", message, 401)
         try:
             stand_in._admit()
         except AwsError as throttled:
@@ -98,8 +109,7 @@ def answer(stand_in: AwsStandIn, body: bytes) -> tuple[int, bytes]:
         _log.exception("AWS stand-in failed on EC2 %s", operation)
         failure = AwsError("InternalError", "An internal error has occurred", 500)
         status, data, code = 500, _error(failure, request_id), failure.code
-    with stand_in._calls_lock:
-        stand_in.calls.append(RecordedCall(operation, params, status, code))
+    stand_in.record(RecordedCall(operation, params, status, code))
     return status, data
 
 
@@ -264,8 +274,9 @@ def _instance(node: SimNode, managed: bool, region: str) -> dict[str, Any]:
             "Code": "Client.UserInitiatedShutdown",
             "Message": "Client.UserInitiatedShutdown: User initiated shutdown",
         }
-    if node.name_tag is not None:
-        instance["Tags"] = [{"Key": "Name", "Value": node.name_tag}]
+    tags = node.ec2_tags()
+    if tags:
+        instance["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
     return instance
 
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from bot.sim.notifications import iso_ms
+
 INVENTORY_RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
+EC2_INSTANCE_RESOURCE_TYPE = "AWS::EC2::Instance"
 # The inventory types AWS Config records for that resource type (AWS-NOTES §1).
 RECORDED_TYPES = (
     "AWS:Application",
@@ -52,6 +55,10 @@ def entry_key(entry: Entry, key: str) -> str:
     return entry.get(key, "")
 
 
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
 def iso(at: datetime) -> str:
     """The ISO 8601 form SSM Inventory writes times in (`2024-07-01T16:47:09Z`)."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -70,6 +77,9 @@ class SimNode:
     ip_address: str
     registered_at: datetime
     name_tag: str | None = None
+    # EC2 tags besides Name, as they are now; `tag_history` keeps every earlier set with when it began.
+    tags: dict[str, str] = field(default_factory=dict)
+    tag_history: list[tuple[datetime, dict[str, str]]] = field(default_factory=list)
     ping_status: str = "Online"  # Online | ConnectionLost | Inactive
     content_shape: ContentShape = "list"
     # What is really on the machine now: inventory type -> entries (several entries may share a Name).
@@ -129,6 +139,26 @@ class SimNode:
         self.installed[type_name] = [e for e in self.entries(type_name) if entry_key(e, key) != entry_key(entry, key)]
         self.install(entry, type_name)
 
+    # --- EC2 tags -------------------------------------------------------------------------------------
+    def retag(self, at: datetime, tags: dict[str, str]) -> None:
+        """Someone changes the instance's tags (besides Name) at `at`; Config records the instance anew."""
+        if not self.tag_history:
+            self.tag_history.append((self.registered_at, dict(self.tags)))
+        if at <= self.tag_history[-1][0]:
+            raise ValueError(f"{self.node_id}: retag at {at.isoformat()} is not after the last change")
+        self.tag_history.append((at, dict(tags)))
+        self.tags = dict(tags)
+
+    def ec2_tags(self) -> dict[str, str]:
+        """The instance's EC2 tags now, Name included."""
+        return {**({"Name": self.name_tag} if self.name_tag else {}), **self.tags}
+
+    def tag_sets(self) -> list[tuple[datetime, dict[str, str]]]:
+        """Every set of EC2 tags the instance had, Name included, with when it began; oldest first."""
+        history = self.tag_history or [(self.registered_at, self.tags)]
+        name = {"Name": self.name_tag} if self.name_tag else {}
+        return [(at, {**name, **tags}) for at, tags in history]
+
 
 class Fleet:
     """The nodes of one simulated account and region, and the Config recorder watching them."""
@@ -137,6 +167,8 @@ class Fleet:
         self.account_id = account_id
         self.region = region
         self.recorder_name = "default"
+        # False: Config was never set up here (no recorder at all), as in most regions of most accounts.
+        self.has_recorder = True
         self.recording = True  # whether the recorder includes AWS::SSM::ManagedInstanceInventory
         self.recorder_running = True
         self._nodes: dict[str, SimNode] = {}
@@ -154,8 +186,9 @@ class Fleet:
         Much cheaper than building a fleet again: the tests build the default fleet once and copy it per test.
         """
         twin = Fleet(self.account_id, self.region)
-        twin.recorder_name, twin.recording, twin.recorder_running = (
+        twin.recorder_name, twin.has_recorder, twin.recording, twin.recorder_running = (
             self.recorder_name,
+            self.has_recorder,
             self.recording,
             self.recorder_running,
         )
@@ -190,7 +223,7 @@ class Fleet:
             node.captured = {t: [dict(e) for e in entries] for t, entries in node.installed.items()}
             node.captured["AWS:InstanceInformation"] = [node.instance_information()]
             node.capture_time = at
-            if not self.recording:
+            if not (self.has_recorder and self.recording):
                 return None
             configuration = self._configuration(node)
             if node.items and json.loads(node.items[-1]["configuration"]) == configuration:
@@ -201,6 +234,64 @@ class Fleet:
         for listener in listeners:
             listener(node, item)
         return item
+
+    def instance_items(self, node: SimNode) -> list[dict[str, Any]]:
+        """The EC2 instance's own Config history (`AWS::EC2::Instance`, API form): discovered at launch with its
+        tags, a new item at each change of its tags, deleted when terminated. Hybrid nodes (`mi-`) have none.
+
+        Kept even after EC2 forgets the instance: a Name tag outlives it here.
+        """
+        if not node.node_id.startswith("i-"):
+            return []
+        base = {
+            "version": "1.3",
+            "accountId": self.account_id,
+            "arn": f"arn:aws:ec2:{self.region}:{self.account_id}:instance/{node.node_id}",
+            "resourceType": EC2_INSTANCE_RESOURCE_TYPE,
+            "resourceId": node.node_id,
+            "awsRegion": self.region,
+            "availabilityZone": f"{self.region}a",
+            "relatedEvents": [],
+            "relationships": [],
+            "supplementaryConfiguration": {},
+        }
+        launched = _aware(node.registered_at)
+        items: list[dict[str, Any]] = []
+        for since, tags in node.tag_sets():
+            at = max(_aware(since), launched)
+            configuration = {
+                "instanceId": node.node_id,
+                "privateIpAddress": node.ip_address,
+                "launchTime": iso_ms(launched),
+                "state": {"code": 16, "name": "running"},
+                "tags": [{"key": k, "value": v} for k, v in tags.items()],
+            }
+            items.append(
+                {
+                    **base,
+                    "configurationItemCaptureTime": at,
+                    "configurationItemStatus": "OK" if items else "ResourceDiscovered",
+                    "configurationStateId": str(int(at.timestamp() * 1000)),
+                    "configurationItemMD5Hash": "",
+                    "resourceCreationTime": launched,
+                    "tags": dict(tags),
+                    "configuration": json.dumps(configuration),
+                }
+            )
+        if node.deleted_at is not None:
+            gone = _aware(node.deleted_at)
+            items.append(
+                {
+                    **base,
+                    "configurationItemCaptureTime": gone,
+                    "configurationItemStatus": "ResourceDeleted",
+                    "configurationStateId": str(int(gone.timestamp() * 1000)),
+                    "configurationItemMD5Hash": "",
+                    "tags": {},
+                    "configuration": "null",
+                }
+            )
+        return items
 
     def _configuration(self, node: SimNode) -> dict[str, Any]:
         configuration: dict[str, Any] = {}

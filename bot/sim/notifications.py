@@ -14,6 +14,7 @@ import base64
 import gzip
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -25,7 +26,13 @@ RECORD_VERSION = "1.3"
 CHANGE_NOTIFICATION = "ConfigurationItemChangeNotification"
 OVERSIZED_NOTIFICATION = "OversizedConfigurationItemChangeNotification"
 OVERSIZED_DELIVERY_FAILED = "OversizedConfigurationItemChangeDeliveryFailed"
+HISTORY_DELIVERY_COMPLETED = "ConfigurationHistoryDeliveryCompleted"
+# The delivery messages carry the record version of AWS's example.
+_DELIVERY_RECORD_VERSION = "1.1"
 EVENTBRIDGE_DETAIL_TYPE = "Config Configuration Item Change"
+_EVENTBRIDGE_DETAIL_TYPES = {HISTORY_DELIVERY_COMPLETED: "Config Configuration History Delivery Status"}
+# Where a delivered object's key names its account and region.
+_DELIVERED_KEY = re.compile(r"AWSLogs/(\d{12})/Config/([a-z0-9-]+)/")
 # SNS rejects a message over 256 KB; Config then sends the oversized summary instead.
 SNS_MESSAGE_LIMIT = 256 * 1024
 # SNS rejects subjects longer than 100 characters.
@@ -85,6 +92,17 @@ def change_notification(
     }
 
 
+def history_delivery_completed(bucket: str, key: str, *, created: datetime) -> dict[str, Any]:
+    """What Config publishes when it has written a configuration history file to `bucket`/`key`."""
+    return {
+        "s3ObjectKey": key,
+        "s3Bucket": bucket,
+        "notificationCreationTime": iso_ms(created),
+        "messageType": HISTORY_DELIVERY_COMPLETED,
+        "recordVersion": _DELIVERY_RECORD_VERSION,
+    }
+
+
 # --- delivery forms -----------------------------------------------------------------------------------
 
 
@@ -121,17 +139,23 @@ def sns_body(
 
 def eventbridge_body(notification: Mapping[str, Any], *, event_id: str) -> str:
     """The SQS body when an EventBridge rule for Config's events targets the queue."""
-    summary = _summary_source(notification)
     created = parse_time(notification["notificationCreationTime"])
+    delivered = _delivered_object(notification)
+    if delivered is not None:
+        account, region = delivered
+        resources: list[str] = []
+    else:
+        summary = _summary_source(notification)
+        account, region, resources = summary["awsAccountId"], summary["awsRegion"], [summary["ARN"]]
     event = {
         "version": "0",
         "id": event_id,
-        "detail-type": EVENTBRIDGE_DETAIL_TYPE,
+        "detail-type": _EVENTBRIDGE_DETAIL_TYPES.get(notification.get("messageType", ""), EVENTBRIDGE_DETAIL_TYPE),
         "source": "aws.config",
-        "account": summary["awsAccountId"],
+        "account": account,
         "time": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": summary["awsRegion"],
-        "resources": [summary["ARN"]],
+        "region": region,
+        "resources": resources,
         "detail": dict(notification),
     }
     return json.dumps(event)
@@ -286,7 +310,21 @@ def _summary_source(notification: Mapping[str, Any]) -> Mapping[str, Any]:
     return summary
 
 
+def _delivered_object(notification: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(account, region) of a delivery message (one naming an S3 object Config wrote); None for item changes."""
+    if notification.get("messageType") != HISTORY_DELIVERY_COMPLETED:
+        return None
+    match = _DELIVERED_KEY.search(str(notification.get("s3ObjectKey", "")))
+    if match is None:
+        raise ValueError(f"not a Config delivery key: {notification.get('s3ObjectKey')!r}")
+    return match.group(1), match.group(2)
+
+
 def _subject(notification: Mapping[str, Any]) -> str:
+    delivered = _delivered_object(notification)
+    if delivered is not None:
+        account, region = delivered
+        return f"[AWS Config:{region}] Configuration History Delivery Completed for Account {account}"
     item = _summary_source(notification)
     status = item.get("configurationItemStatus", "")
     diff = notification.get("configurationItemDiff") or {}

@@ -41,6 +41,7 @@ from bot.web import SlackHttpServer
 
 if TYPE_CHECKING:
     from bot.sim.alert_feed import AlertRig
+    from bot.sim.organization import Organization
 
 SIGNING_SECRET = "pkgwhen-sim-signing-secret"
 BOT_TOKEN = "xoxb-pkgwhen-sim"
@@ -118,8 +119,19 @@ class SimWorkspace:
         state_dir: Path | None = None,
         settle_s: float = 0.25,
         alerts: bool = False,
+        organization: Organization | None = None,
+        config_bucket: bool | str = False,
     ) -> None:
+        """`organization`: its other accounts' and regions' fleets are served too (`fleet` is its home), and
+        STS is moto's, so pkgwhen reaches them with real AssumeRole calls. `config_bucket`: True, moto holds a
+        new bucket with every fleet's Config delivery (history files …); a name, that bucket of moto's, filled
+        already (filling one takes seconds: tests share one). Either way `PKGWHEN_CONFIG_BUCKET` names it."""
+        if organization is not None and organization.home is not fleet:
+            raise ValueError("the workspace's fleet must be the organization's home fleet")
         self.fleet = fleet
+        self.organization = organization
+        self._config_bucket_on = config_bucket
+        self.config_bucket: str | None = None
         self.aws = AwsStandIn(fleet, faults)
         self.slack = SlackStandIn(bot_token=BOT_TOKEN, team_id=TEAM_ID)
         self._extra_env = dict(env or {})
@@ -143,6 +155,11 @@ class SimWorkspace:
         self.slack.start()
         for user_id, name, tz, offset in PEOPLE:
             self.slack.add_user(user_id, name, tz=tz, tz_offset=offset)
+        if self.organization is not None:
+            for member in self.organization.members:
+                self.aws.add_fleet(member)
+        if self.organization is not None or self._config_bucket_on:
+            self._start_moto_parts()
         if self._state_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="pkgwhen-sim-")
             self._state_dir = Path(self._tmp.name)
@@ -167,8 +184,10 @@ class SimWorkspace:
             "PKGWHEN_STATE_DIR": str(self._state_dir),
             "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
             "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
-            # The fleet's region (an exported history's own): every client, the queue's too, works there.
+            # The fleet's region (an exported history's own): the stand-in serves a fleet in its own region
+            # only, as AWS would, so every client, the queue's too, works there.
             "AWS_REGION": self.fleet.region,
+            **({"PKGWHEN_CONFIG_BUCKET": self.config_bucket} if self.config_bucket else {}),
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
@@ -180,7 +199,10 @@ class SimWorkspace:
         if self._alerts_on:
             from bot.sim.alert_feed import AlertRig
 
-            self.alerts = AlertRig.start(self.fleet, self.settings, self._set_env, aws=self.services.aws)
+            members = self.organization.members if self.organization is not None else ()
+            self.alerts = AlertRig.start(
+                self.fleet, self.settings, self._set_env, aws=self.services.aws, also=members
+            )
         return self
 
     def close(self) -> None:
@@ -205,6 +227,27 @@ class SimWorkspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _start_moto_parts(self) -> None:
+        """STS (member accounts' credentials) and S3 (the Config bucket) are moto's."""
+        from bot.sim.config_bucket import bucket_objects, put_config_bucket
+        from bot.sim.moto import shared_endpoint
+
+        endpoint = shared_endpoint()
+        self._set_env({"AWS_ENDPOINT_URL_STS": endpoint, "AWS_ENDPOINT_URL_S3": endpoint})
+        if isinstance(self._config_bucket_on, str):
+            self.config_bucket = self._config_bucket_on
+            return
+        if not self._config_bucket_on:
+            return
+        fleets = self.organization.fleets() if self.organization is not None else [self.fleet]
+        s3 = _aws_session("us-east-1").client(
+            "s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing"
+        )
+        # moto's state is shared by the whole process: a unique name keeps workspaces apart.
+        self.config_bucket = f"config-bucket-{uuid.uuid4().hex[:10]}"
+        s3.create_bucket(Bucket=self.config_bucket)
+        put_config_bucket(s3, self.config_bucket, bucket_objects(fleets))
 
     def _set_env(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():
