@@ -1,0 +1,448 @@
+"""pkgwhen's store of Config history as spans: embedded DuckDB, one file in the state directory.
+
+It is a cache of what Config recorded: per server, one row per item (its facts) and one row per span (a
+package version and the captures that bound it), with how far Config's history was read. Deleting the
+file costs one cold read per server; a file written by an older pkgwhen (another schema) is rebuilt.
+Every server is keyed by account, region and node id, so one store holds a whole organization.
+
+DuckDB rather than SQLite: the fleet questions scan one package across every server, which a columnar
+engine with compression answers from a fraction of the bytes (figures in the README's Benchmarks).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from bot.inventory import InventoryKind, PackageEntry, PlatformInfo
+from bot.spans import ItemFacts, PackageSpan, SpanBuilder, insert
+
+log = logging.getLogger("pkgwhen.store")
+
+SCHEMA_VERSION = "1"
+# Small blocks: a store of a few servers stays small on disk (DuckDB's default block is 256 KiB).
+_BLOCK_SIZE = 16384
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS servers (
+    sid INTEGER, account VARCHAR, region VARCHAR, node_id VARCHAR,
+    first_us BIGINT, read_until_us BIGINT
+);
+CREATE TABLE IF NOT EXISTS items (
+    sid INTEGER, state_id VARCHAR, captured_us BIGINT, status VARCHAR, known BOOLEAN, unmanaged BOOLEAN,
+    rpm_fields BOOLEAN, skipped INTEGER, platform_name VARCHAR, platform_type VARCHAR,
+    platform_version VARCHAR, computer_name VARCHAR, agent_version VARCHAR, ip_address VARCHAR,
+    resource_type VARCHAR, has_platform BOOLEAN
+);
+CREATE SEQUENCE IF NOT EXISTS span_ids;
+CREATE TABLE IF NOT EXISTS spans (
+    span_id BIGINT, sid INTEGER, kind VARCHAR, folded VARCHAR, name VARCHAR, version VARCHAR, arch VARCHAR,
+    installed_us BIGINT, date_only BOOLEAN, publisher VARCHAR, package_id VARCHAR, installed_by VARCHAR,
+    rpm_release VARCHAR, rpm_epoch VARCHAR, since_us BIGINT, until_us BIGINT
+);
+"""
+_SPAN_COLUMNS = (
+    "span_id, sid, kind, folded, name, version, arch, installed_us, date_only, publisher, package_id, installed_by, "
+    "rpm_release, rpm_epoch, since_us, until_us"
+)
+_ITEM_COLUMNS = (
+    "sid, state_id, captured_us, status, known, unmanaged, rpm_fields, skipped, platform_name, platform_type, "
+    "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform"
+)
+# Fields of an entry a span keeps; the rest (Summary, URL …) changes no answer and is not stored.
+_KEPT_RAW = ("Epoch", "Release")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The store holds every item of the server from `first_capture` up to `read_until`."""
+
+    first_capture: datetime
+    read_until: datetime
+
+
+@dataclass(frozen=True)
+class ServerRef:
+    node_id: str
+    account: str = ""
+    region: str = ""
+
+
+def span_entry(entry: PackageEntry) -> PackageEntry:
+    """The entry as a span keeps it: what answers use, nothing that changes without a package change."""
+    raw = tuple((key, value) for key, value in entry.raw if key in _KEPT_RAW)
+    if raw == entry.raw:
+        return entry
+    return PackageEntry(
+        kind=entry.kind,
+        name=entry.name,
+        version=entry.version,
+        arch=entry.arch,
+        installed_at=entry.installed_at,
+        installed_date_only=entry.installed_date_only,
+        publisher=entry.publisher,
+        package_id=entry.package_id,
+        installed_by=entry.installed_by,
+        raw=raw,
+    )
+
+
+def _us(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _at(us: int) -> datetime:
+    return datetime.fromtimestamp(us // 1_000_000, UTC).replace(microsecond=us % 1_000_000)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class SpanStore:
+    """Spans and item facts of every server pkgwhen has read, shared by the questions and the alert worker."""
+
+    def __init__(self, path: Path | str, *, memory_limit_mb: int = 256, threads: int = 2) -> None:
+        self._path = str(path)
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = self._open(memory_limit_mb, threads)
+        self._sids: dict[tuple[str, str, str], int] = {}
+
+    def _open(self, memory_limit_mb: int, threads: int) -> duckdb.DuckDBPyConnection:
+        db = duckdb.connect(config={"memory_limit": f"{memory_limit_mb}MB", "threads": threads})
+        if self._path == ":memory:":
+            db.execute("ATTACH ':memory:' AS store")
+        else:
+            db.execute(f"ATTACH '{_quoted(self._path)}' AS store (BLOCK_SIZE {_BLOCK_SIZE})")
+        db.execute("USE store")
+        db.execute(_SCHEMA)
+        found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if found is None:
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+        elif found[0] != SCHEMA_VERSION:
+            log.info("the store at %s has schema %s, this pkgwhen %s: rebuilding it", self._path, found[0], SCHEMA_VERSION)
+            for table in ("spans", "items", "servers", "meta"):
+                db.execute(f"DROP TABLE {table}")
+            db.execute("DROP SEQUENCE span_ids")
+            db.execute(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # --- servers ---------------------------------------------------------------------------------------
+    def _sid(self, server: ServerRef, *, create: bool) -> int | None:
+        key = (server.account, server.region, server.node_id)
+        with self._lock:
+            if key in self._sids:
+                return self._sids[key]
+            row = self._db.execute(
+                "SELECT sid FROM servers WHERE account = ? AND region = ? AND node_id = ?", list(key)
+            ).fetchone()
+            if row is None:
+                if not create:
+                    return None
+                (next_sid,) = self._db.execute("SELECT coalesce(max(sid), 0) + 1 FROM servers").fetchone() or (1,)
+                self._db.execute(
+                    "INSERT INTO servers VALUES (?, ?, ?, ?, NULL, NULL)", [next_sid, *key]
+                )
+                row = (next_sid,)
+            self._sids[key] = int(row[0])
+            return int(row[0])
+
+    def coverage(self, server: ServerRef) -> Coverage | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT first_us, read_until_us FROM servers WHERE account = ? AND region = ? AND node_id = ?",
+                [server.account, server.region, server.node_id],
+            ).fetchone()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return Coverage(_at(row[0]), _at(row[1]))
+
+    # --- reading ---------------------------------------------------------------------------------------
+    def items(self, server: ServerRef) -> list[ItemFacts]:
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE sid = ? ORDER BY captured_us, state_id", [sid]
+            ).fetchall()
+        return [_facts(server, row) for row in rows]
+
+    def spans(self, server: ServerRef, keys: Iterable[tuple[InventoryKind, str]] | None = None) -> list[PackageSpan]:
+        """The server's spans, of every package or of the (kind, casefolded name) keys given."""
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return []
+        query = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE sid = ?"
+        params: list[Any] = [sid]
+        if keys is not None:
+            wanted = sorted({(kind.value, folded) for kind, folded in keys})
+            if not wanted:
+                return []
+            query += " AND (kind, folded) IN (SELECT UNNEST(?), UNNEST(?))"
+            params += [[k for k, _ in wanted], [f for _, f in wanted]]
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY since_us", params).fetchall()
+        return [_span(row) for row in rows]
+
+    def package_names(self, server: ServerRef) -> list[tuple[InventoryKind, str]]:
+        """Every package the server's history holds: (kind, name as most recently recorded)."""
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT kind, arg_max(name, since_us) FROM spans WHERE sid = ? GROUP BY kind, folded", [sid]
+            ).fetchall()
+        return [(InventoryKind(kind), name) for kind, name in rows]
+
+    def has_item(self, server: ServerRef, state_id: str) -> bool:
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return False
+        with self._lock:
+            return (
+                self._db.execute("SELECT 1 FROM items WHERE sid = ? AND state_id = ?", [sid, state_id]).fetchone()
+                is not None
+            )
+
+    # --- writing ---------------------------------------------------------------------------------------
+    def append_read(
+        self,
+        server: ServerRef,
+        items: Iterable[tuple[ItemFacts, Sequence[PackageEntry] | None]],
+        *,
+        first_capture: datetime,
+        read_until: datetime,
+    ) -> int:
+        """Add a history read's items (oldest first) and move the coverage on; returns how many were new.
+
+        Items already stored (same state id) are skipped; one not newer than the newest stored item with
+        package data is placed where it belongs, as `insert_item` does. Spans are built as the items stream
+        past: only the open ones stay in memory.
+        """
+        sid = self._sid(server, create=True)
+        assert sid is not None
+        with self._lock:
+            stored = {row[0] for row in self._db.execute("SELECT state_id FROM items WHERE sid = ?", [sid]).fetchall()}
+            last = self._db.execute("SELECT max(captured_us) FROM items WHERE sid = ? AND known", [sid]).fetchone()
+            loaded = self._loaded(self._db, sid, "until_us IS NULL", [])
+            builder = SpanBuilder.resuming(loaded, _at(last[0]) if last and last[0] is not None else None)
+            closed: list[PackageSpan] = []
+            new_items: list[ItemFacts] = []
+            late: list[tuple[ItemFacts, Sequence[PackageEntry]]] = []
+            for facts, entries in items:
+                if facts.state_id in stored:
+                    continue
+                stored.add(facts.state_id)
+                known = facts.packages_known and entries is not None
+                if known and builder.last_known is not None and facts.captured_at <= builder.last_known:
+                    late.append((facts, entries or ()))
+                    continue
+                new_items.append(facts)
+                closed += builder.add(facts, [span_entry(e) for e in entries] if known and entries is not None else None)
+            still_open = builder.open_spans()
+            with self._transaction() as db:
+                ended = [span for span in closed if PackageSpan(span.entry, span.since) in loaded]
+                self._close(db, [(loaded[PackageSpan(span.entry, span.since)], span.until) for span in ended])
+                self._write_spans(db, sid, [s for s in closed if s not in ended])
+                self._write_spans(db, sid, [s for s in still_open if s not in loaded])
+                self._write_items(db, sid, new_items)
+                db.execute(
+                    "UPDATE servers SET first_us = least(coalesce(first_us, $1), $1), "
+                    "read_until_us = greatest(coalesce(read_until_us, $2), $2) WHERE sid = $3",
+                    [_us(first_capture), _us(read_until), sid],
+                )
+            for facts, entries in late:
+                with self._transaction() as db:
+                    self._write_items(db, sid, [facts])
+                    self._place(db, sid, facts.captured_at, [span_entry(e) for e in entries])
+        return len(new_items) + len(late)
+
+    def insert_item(self, server: ServerRef, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> bool:
+        """Add one item wherever its capture time puts it (alerts, synced files); False if already stored."""
+        sid = self._sid(server, create=True)
+        assert sid is not None
+        with self._lock:
+            if self.has_item(server, facts.state_id):
+                return False
+            with self._transaction() as db:
+                self._write_items(db, sid, [facts])
+                if facts.packages_known and entries is not None:
+                    self._place(db, sid, facts.captured_at, [span_entry(e) for e in entries])
+        return True
+
+    def _place(self, db: duckdb.DuckDBPyConnection, sid: int, at: datetime, entries: Sequence[PackageEntry]) -> None:
+        at_us = _us(at)
+        row = db.execute(
+            "SELECT max(captured_us) FILTER (WHERE captured_us < $2), min(captured_us) FILTER (WHERE captured_us > $2) "
+            "FROM items WHERE sid = $1 AND known",
+            [sid, at_us],
+        ).fetchone()
+        before, after = row if row else (None, None)
+        edges = [edge for edge in (before, after) if edge is not None]
+        loaded: dict[PackageSpan, int] = {}
+        if edges:
+            loaded = self._loaded(
+                db, sid, " OR ".join("(since_us <= ? AND (until_us IS NULL OR until_us > ?))" for _ in edges),
+                [value for edge in edges for value in (edge, edge)],
+            )
+        edit = insert(
+            list(loaded),
+            at,
+            entries,
+            before=_at(before) if before is not None else None,
+            after=_at(after) if after is not None else None,
+        )
+        if edit.removed:
+            db.execute("DELETE FROM spans WHERE span_id IN (SELECT UNNEST(?))", [[loaded[s] for s in edit.removed]])
+        self._write_spans(db, sid, list(edit.added))
+
+    @staticmethod
+    def _loaded(db: duckdb.DuckDBPyConnection, sid: int, condition: str, params: list[Any]) -> dict[PackageSpan, int]:
+        rows = db.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE sid = ? AND ({condition})", [sid, *params]).fetchall()
+        return {_span(row): int(row[0]) for row in rows}
+
+    @staticmethod
+    def _close(db: duckdb.DuckDBPyConnection, ends: Sequence[tuple[int, datetime | None]]) -> None:
+        if ends:
+            db.execute(
+                "UPDATE spans SET until_us = ended.until_us FROM (SELECT UNNEST($1) AS span_id, UNNEST($2) AS until_us) "
+                "AS ended WHERE spans.span_id = ended.span_id",
+                [[span_id for span_id, _ in ends], [_us(until) if until else None for _, until in ends]],
+            )
+
+    @staticmethod
+    def _write_spans(db: duckdb.DuckDBPyConnection, sid: int, spans: Sequence[PackageSpan]) -> None:
+        if not spans:
+            return
+        columns: list[list[Any]] = [[] for _ in range(15)]
+        for span in spans:
+            entry = span.entry
+            raw = dict(entry.raw)
+            values = (
+                sid,
+                entry.kind.value,
+                entry.name.casefold(),
+                entry.name,
+                entry.version,
+                entry.arch,
+                _us(entry.installed_at) if entry.installed_at is not None else None,
+                entry.installed_date_only,
+                entry.publisher,
+                entry.package_id,
+                entry.installed_by,
+                raw.get("Release"),
+                raw.get("Epoch"),
+                _us(span.since),
+                _us(span.until) if span.until is not None else None,
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, 16))
+        db.execute(f"INSERT INTO spans SELECT nextval('span_ids'), * FROM (SELECT {placeholders})", columns)
+
+    @staticmethod
+    def _write_items(db: duckdb.DuckDBPyConnection, sid: int, items: Sequence[ItemFacts]) -> None:
+        if not items:
+            return
+        columns: list[list[Any]] = [[] for _ in range(16)]
+        for facts in items:
+            platform = facts.platform or PlatformInfo()
+            values = (
+                sid,
+                facts.state_id,
+                _us(facts.captured_at),
+                facts.status,
+                facts.packages_known,
+                facts.unmanaged,
+                facts.rpm_fields,
+                facts.skipped_entries,
+                platform.name,
+                platform.type,
+                platform.version,
+                platform.computer_name,
+                platform.agent_version,
+                platform.ip_address,
+                platform.resource_type,
+                facts.platform is not None,
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, 17))
+        db.execute(f"INSERT INTO items SELECT {placeholders}", columns)
+
+
+def _quoted(path: str) -> str:
+    return path.replace("'", "''")
+
+
+def _facts(server: ServerRef, row: Sequence[Any]) -> ItemFacts:
+    (_, state_id, captured, status, known, unmanaged, rpm_fields, skipped, p_name, p_type, p_version,
+     computer, agent, ip, resource_type, has_platform) = row
+    platform = (
+        PlatformInfo(
+            name=p_name, type=p_type, version=p_version, computer_name=computer,
+            agent_version=agent, ip_address=ip, resource_type=resource_type,
+        )
+        if has_platform
+        else None
+    )
+    return ItemFacts(
+        node_id=server.node_id,
+        state_id=state_id,
+        captured_at=_at(captured),
+        status=status,
+        packages_known=bool(known),
+        unmanaged=bool(unmanaged),
+        platform=platform,
+        rpm_fields=bool(rpm_fields),
+        account_id=server.account,
+        region=server.region,
+        skipped_entries=int(skipped),
+    )
+
+
+def _span(row: Sequence[Any]) -> PackageSpan:
+    (_, _, kind, _, name, version, arch, installed, date_only, publisher, package_id, installed_by,
+     release, epoch, since, until) = row
+    raw = tuple((key, value) for key, value in (("Epoch", epoch), ("Release", release)) if value is not None)
+    entry = PackageEntry(
+        kind=InventoryKind(kind),
+        name=name,
+        version=version,
+        arch=arch,
+        installed_at=_at(installed) if installed is not None else None,
+        installed_date_only=bool(date_only),
+        publisher=publisher,
+        package_id=package_id,
+        installed_by=installed_by,
+        raw=raw,
+    )
+    return PackageSpan(entry, _at(since), _at(until) if until is not None else None)
