@@ -22,8 +22,11 @@ from botocore.exceptions import ClientError
 from bot.aws import calling, error_code, transient
 from bot.errors import AwsUnavailable, NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.index import HistoryIndex, StoredItem
-from bot.inventory import parse_time
+from bot.ingest import ItemReader
+from bot.inventory import PackageEntry, parse_time
 from bot.pacing import Pacer
+from bot.span_store import ServerRef, SpanStore
+from bot.spans import ItemFacts
 
 if TYPE_CHECKING:
     from mypy_boto3_config import ConfigServiceClient
@@ -47,6 +50,17 @@ class HistoryRead:
 
     node_id: str
     items: tuple[StoredItem, ...]
+    calls: int
+    read_from: datetime | None
+    read_until: datetime
+
+
+@dataclass(frozen=True)
+class SpanReadResult:
+    """What a read into the span store added and cost."""
+
+    node_id: str
+    added: int
     calls: int
     read_from: datetime | None
     read_until: datetime
@@ -147,6 +161,69 @@ class ConfigHistory:
                 read_from=start,
                 read_until=now,
             )
+
+    def read_spans(self, server: ServerRef, store: SpanStore, progress: Progress | None = None) -> SpanReadResult:
+        """Read what Config recorded since the store's coverage into the store, item by item as windows arrive.
+
+        Windows are fetched concurrently but handed to the store oldest first; each item is parsed once, in
+        the thread that fetched it, and only its spans' changes stay in memory. At most twice the
+        concurrency of windows wait, parsed, for their turn.
+        """
+        node_id = server.node_id
+        with self._lock_for(node_id):
+            before = self._calls
+            now = self._clock()
+            coverage = store.coverage(server)
+            read = store.begin_read(server)
+            reader = ItemReader()
+            if coverage is None:
+                first = self._first_item(node_id)
+                start = capture_time(first)
+                read.add(*reader.read(first))
+            else:
+                start = coverage.read_until - OVERLAP
+            cuts = windows(start, now)
+            slots = threading.Semaphore(2 * self._concurrency)
+            stopping = threading.Event()
+            done = 0
+            done_lock = threading.Lock()
+
+            def fetch(window: tuple[datetime, datetime]) -> list[tuple[ItemFacts, list[PackageEntry] | None]]:
+                nonlocal done
+                slots.acquire()
+                if stopping.is_set():
+                    return []
+                parsed = [reader.read(item) for item in self._window(node_id, *window)]
+                with done_lock:
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(cuts))
+                return parsed
+
+            with ThreadPoolExecutor(max_workers=min(self._concurrency, len(cuts)), thread_name_prefix="history") as pool:
+                futures = [pool.submit(fetch, cut) for cut in cuts]
+                try:
+                    for future in futures:
+                        for facts, entries in future.result():
+                            read.add(facts, entries)
+                        slots.release()
+                finally:
+                    # On a failure, fetchers still waiting for a slot must not wait for ever: free them all.
+                    stopping.set()
+                    for future in futures:
+                        future.cancel()
+                    for _ in futures:
+                        slots.release()
+            first_capture = coverage.first_capture if coverage else start
+            added = read.commit(first_capture=first_capture, read_until=now)
+            log.info(
+                "history of %s: %d new items, %d calls (%s)",
+                node_id,
+                added,
+                self._calls - before,
+                "from the store" if coverage else "cold",
+            )
+            return SpanReadResult(node_id=node_id, added=added, calls=self._calls - before, read_from=start, read_until=now)
 
     def items_before(self, node_id: str, later: datetime, *, limit: int = 2) -> tuple[list[dict[str, Any]], bool]:
         """Up to `limit` items captured at or before `later`, newest first, and whether the history was read to its start.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -58,6 +58,23 @@ class PackageEntry:
     installed_by: str = ""
     # Every field of the entry as recorded, sorted by field name: nothing the gatherer said is lost.
     raw: tuple[tuple[str, str], ...] = ()
+
+    def __hash__(self) -> int:
+        # Computed once: entries are set members and dict keys on every item of a history, and most are
+        # shared objects seen again and again.
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(
+                (self.kind, self.name, self.version, self.arch, self.installed_at, self.installed_date_only,
+                 self.installed_day, self.installed_day_zoned, self.publisher, self.package_id,
+                 self.installed_by, self.raw)
+            )
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        # String hashes differ between processes: a pickled entry must not carry this one's.
+        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
 
     @property
     def package_key(self) -> tuple[InventoryKind, str]:
@@ -113,34 +130,39 @@ class InventorySnapshot:
     # Entries that had no name to file them under; kept as a count so a bad gatherer is visible.
     skipped_entries: int = 0
 
-    # Built once at construction: a timeline compares these for every package of every item.
-    _groups: dict[tuple[InventoryKind, str], tuple[PackageEntry, ...]] = field(
-        init=False, repr=False, compare=False, hash=False
+    # Built on first use and kept: a timeline compares these for every package of every item, while an
+    # item only passing through into spans never needs them.
+    _groups: dict[tuple[InventoryKind, str], tuple[PackageEntry, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
     )
-    _states: dict[tuple[InventoryKind, str], str] = field(init=False, repr=False, compare=False, hash=False)
-
-    def __post_init__(self) -> None:
-        groups: dict[tuple[InventoryKind, str], list[PackageEntry]] = {}
-        for entry in self.packages:
-            groups.setdefault(entry.package_key, []).append(entry)
-        object.__setattr__(self, "_groups", {key: _one_report(entries) for key, entries in groups.items()})
-        # A string per package rather than a set of pairs: equal strings mean the same installed
-        # (version, architecture) pairs, and strings cost the garbage collector nothing to track.
-        object.__setattr__(
-            self,
-            "_states",
-            {
-                key: "\x00".join(sorted({f"{entry.version}\x01{entry.arch}" for entry in entries}))
-                for key, entries in self._groups.items()
-            },
-        )
+    _states: dict[tuple[InventoryKind, str], str] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     def by_package(self) -> Mapping[tuple[InventoryKind, str], tuple[PackageEntry, ...]]:
         """Installed entries grouped per package (kind, casefolded name)."""
+        if self._groups is None:
+            groups: dict[tuple[InventoryKind, str], list[PackageEntry]] = {}
+            for entry in self.packages:
+                groups.setdefault(entry.package_key, []).append(entry)
+            object.__setattr__(self, "_groups", {key: _one_report(entries) for key, entries in groups.items()})
+        assert self._groups is not None
         return self._groups
 
     def package_states(self) -> Mapping[tuple[InventoryKind, str], str]:
         """Per package, a signature of its installed (version, architecture) pairs: equal means unchanged."""
+        if self._states is None:
+            # A string per package rather than a set of pairs: equal strings mean the same installed
+            # (version, architecture) pairs, and strings cost the garbage collector nothing to track.
+            object.__setattr__(
+                self,
+                "_states",
+                {
+                    key: "\x00".join(sorted({f"{entry.version}\x01{entry.arch}" for entry in entries}))
+                    for key, entries in self.by_package().items()
+                },
+            )
+        assert self._states is not None
         return self._states
 
     def versions_of(self, name: str) -> tuple[PackageEntry, ...]:
@@ -365,9 +387,12 @@ def _installed(text: str, has_release: bool, windows: bool) -> InstalledTime | N
 def _entry(
     kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str = "", *, windows: bool = False
 ) -> PackageEntry | None:
-    if all(type(value) is str for value in fields.values()):
-        return _shared_entry(kind, fallback_name, tuple(fields.items()), windows)
-    return _new_entry(kind, fields, fallback_name, windows)
+    items = tuple(fields.items())
+    try:
+        hash(items)
+    except TypeError:  # a value that is a list or an object: not shared, read as it is
+        return _new_entry(kind, fields, fallback_name, windows)
+    return _shared_entry(kind, fallback_name, items, windows)
 
 
 @lru_cache(maxsize=32768)
@@ -435,22 +460,6 @@ def _content_entries(type_name: str, content: Any) -> Iterable[tuple[str, Any]]:
                 yield str(key), value
         return
     raise MalformedItem(f"{type_name}.Content is a {type(content).__name__}, expected a list or an object")
-
-
-def _parse_content(kind: InventoryKind, content: Any, windows: bool) -> tuple[list[PackageEntry], int]:
-    entries: list[PackageEntry] = []
-    skipped = 0
-    for map_key, raw in _content_entries(kind.value, content):
-        if not isinstance(raw, Mapping):
-            raise MalformedItem(
-                f"an entry of {kind.value}.Content is a {type(raw).__name__}, expected an object"
-            )
-        entry = _entry(kind, raw, fallback_name=map_key, windows=windows)
-        if entry is None:
-            skipped += 1
-        else:
-            entries.append(entry)
-    return entries, skipped
 
 
 def parse_inventory_entries(
@@ -544,11 +553,32 @@ def is_windows(platform: PlatformInfo) -> bool:
     return platform.type.casefold() == "windows" or "windows" in platform.name.casefold()
 
 
-def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
-    """A `ManagedInstanceInventory` configuration item, API form or notification form, as a snapshot.
+@dataclass(frozen=True)
+class ItemHeader:
+    """Everything a configuration item says except its package entries; `configuration` holds those still unread."""
+
+    node_id: str
+    captured_at: datetime
+    state_id: str
+    status: str
+    platform: PlatformInfo | None
+    unmanaged: bool
+    account_id: str
+    region: str
+    packages_known: bool
+    configuration: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def windows(self) -> bool:
+        """The node runs Windows, whose install times are dates."""
+        return self.platform is not None and is_windows(self.platform)
+
+
+def read_item_header(item: Mapping[str, Any]) -> ItemHeader:
+    """The item's node, capture, state and platform; its configuration decoded but its entries not yet read.
 
     Raises MalformedItem naming what is wrong: no resourceId, an unreadable capture time, configuration
-    that is not JSON, an item of another resource type, Content of the wrong shape.
+    that is not JSON, an item of another resource type.
     """
     if not isinstance(item, Mapping):
         raise MalformedItem(f"a configuration item must be an object, got {type(item).__name__}")
@@ -568,39 +598,83 @@ def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
     except ValueError as exc:
         raise MalformedItem(f"the item for {node_id} has an unreadable capture time {raw_time!r}") from exc
 
-    state = item.get("configurationStateId")
+    # Config's files have been seen spelling it `configurationStateID`.
+    state = _first(item, "configurationStateId", "configurationStateID")
     # Without a state id the capture time (ms, as Config itself numbers states) still orders and dedupes.
     state_id = _text(state) if state not in (None, "") else str(int(captured_at.timestamp() * 1000))
 
     configuration = _configuration(item, node_id)
-    platform = _platform(configuration.get(INSTANCE_INFORMATION), node_id)
-    windows = platform is not None and is_windows(platform)
-    packages: list[PackageEntry] = []
-    skipped = 0
-    for kind in InventoryKind:
-        section = configuration.get(kind.value)
-        if section is None:
-            continue
-        if not isinstance(section, Mapping):
-            raise MalformedItem(f"{kind.value} of the item for {node_id} is not an object")
-        entries, dropped = _parse_content(kind, section.get("Content"), windows)
-        packages.extend(entries)
-        skipped += dropped
-
     supplementary = item.get("supplementaryConfiguration")
     unmanaged = isinstance(supplementary, Mapping) and (
         _supplementary_value(supplementary.get("InstanceStatus")).casefold() == "unmanaged"
     )
-    return InventorySnapshot(
+    return ItemHeader(
         node_id=node_id,
         captured_at=captured_at,
         state_id=state_id,
         status=_text(item.get("configurationItemStatus")) or "OK",
-        packages=tuple(sorted(packages, key=_sort_key)),
-        platform=platform,
+        platform=_platform(configuration.get(INSTANCE_INFORMATION), node_id),
         unmanaged=unmanaged,
         account_id=_text(_first(item, "accountId", "awsAccountId")),
         region=_text(item.get("awsRegion")),
         packages_known=isinstance(configuration.get(InventoryKind.APPLICATION.value), Mapping),
+        configuration=configuration,
+    )
+
+
+def raw_entries(header: ItemHeader) -> Iterator[tuple[InventoryKind, str, Mapping[str, Any]]]:
+    """Every software entry of the item as recorded: (kind, its key in the map shape of Content or "", fields).
+
+    Raises MalformedItem for a section or an entry of the wrong shape.
+    """
+    for kind in InventoryKind:
+        section = header.configuration.get(kind.value)
+        if section is None:
+            continue
+        if not isinstance(section, Mapping):
+            raise MalformedItem(f"{kind.value} of the item for {header.node_id} is not an object")
+        for map_key, raw in _content_entries(kind.value, section.get("Content")):
+            # `type(raw) is dict` first: JSON gives dicts, and an ABC check per entry is slow.
+            if type(raw) is not dict and not isinstance(raw, Mapping):
+                raise MalformedItem(
+                    f"an entry of {kind.value}.Content is a {type(raw).__name__}, expected an object"
+                )
+            yield kind, map_key, raw
+
+
+def package_entry(
+    kind: InventoryKind, fields: Mapping[str, Any], fallback_name: str = "", *, windows: bool = False
+) -> PackageEntry | None:
+    """One recorded entry as a PackageEntry; None when it names no package (counted as skipped)."""
+    return _entry(kind, fields, fallback_name, windows=windows)
+
+
+def parse_configuration_item(item: Mapping[str, Any]) -> InventorySnapshot:
+    """A `ManagedInstanceInventory` configuration item, API form or notification form, as a snapshot.
+
+    Raises MalformedItem naming what is wrong: no resourceId, an unreadable capture time, configuration
+    that is not JSON, an item of another resource type, Content of the wrong shape.
+    """
+    header = read_item_header(item)
+    windows = header.windows
+    packages: list[PackageEntry] = []
+    skipped = 0
+    for kind, map_key, raw in raw_entries(header):
+        entry = _entry(kind, raw, fallback_name=map_key, windows=windows)
+        if entry is None:
+            skipped += 1
+        else:
+            packages.append(entry)
+    return InventorySnapshot(
+        node_id=header.node_id,
+        captured_at=header.captured_at,
+        state_id=header.state_id,
+        status=header.status,
+        packages=tuple(sorted(packages, key=_sort_key)),
+        platform=header.platform,
+        unmanaged=header.unmanaged,
+        account_id=header.account_id,
+        region=header.region,
+        packages_known=header.packages_known,
         skipped_entries=skipped,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +22,9 @@ from typing import Any
 
 import duckdb
 
+from bot.ingest import ItemReader
 from bot.inventory import InventoryKind, PackageEntry, PlatformInfo
-from bot.spans import ItemFacts, PackageSpan, SpanBuilder, insert
+from bot.spans import ItemFacts, PackageSpan, SpanBuilder, insert, span_entry
 
 log = logging.getLogger("pkgwhen.store")
 
@@ -45,20 +46,19 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE SEQUENCE IF NOT EXISTS span_ids;
 CREATE TABLE IF NOT EXISTS spans (
     span_id BIGINT, sid INTEGER, kind VARCHAR, folded VARCHAR, name VARCHAR, version VARCHAR, arch VARCHAR,
-    installed_us BIGINT, date_only BOOLEAN, publisher VARCHAR, package_id VARCHAR, installed_by VARCHAR,
+    installed_us BIGINT, date_only BOOLEAN, installed_day DATE, day_zoned BOOLEAN, publisher VARCHAR, package_id VARCHAR, installed_by VARCHAR,
     rpm_release VARCHAR, rpm_epoch VARCHAR, since_us BIGINT, until_us BIGINT
 );
 """
 _SPAN_COLUMNS = (
-    "span_id, sid, kind, folded, name, version, arch, installed_us, date_only, publisher, package_id, installed_by, "
+    "span_id, sid, kind, folded, name, version, arch, installed_us, date_only, installed_day, day_zoned, publisher, "
+    "package_id, installed_by, "
     "rpm_release, rpm_epoch, since_us, until_us"
 )
 _ITEM_COLUMNS = (
     "sid, state_id, captured_us, status, known, unmanaged, rpm_fields, skipped, platform_name, platform_type, "
     "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform"
 )
-# Fields of an entry a span keeps; the rest (Summary, URL …) changes no answer and is not stored.
-_KEPT_RAW = ("Epoch", "Release")
 
 
 @dataclass(frozen=True)
@@ -74,25 +74,6 @@ class ServerRef:
     node_id: str
     account: str = ""
     region: str = ""
-
-
-def span_entry(entry: PackageEntry) -> PackageEntry:
-    """The entry as a span keeps it: what answers use, nothing that changes without a package change."""
-    raw = tuple((key, value) for key, value in entry.raw if key in _KEPT_RAW)
-    if raw == entry.raw:
-        return entry
-    return PackageEntry(
-        kind=entry.kind,
-        name=entry.name,
-        version=entry.version,
-        arch=entry.arch,
-        installed_at=entry.installed_at,
-        installed_date_only=entry.installed_date_only,
-        publisher=entry.publisher,
-        package_id=entry.package_id,
-        installed_by=entry.installed_by,
-        raw=raw,
-    )
 
 
 def _us(moment: datetime) -> int:
@@ -241,49 +222,47 @@ class SpanStore:
         first_capture: datetime,
         read_until: datetime,
     ) -> int:
-        """Add a history read's items (oldest first) and move the coverage on; returns how many were new.
+        """Add a history read's items (oldest first) and move the coverage on; returns how many were new."""
+        read = self.begin_read(server)
+        for facts, entries in items:
+            read.add(facts, entries)
+        return read.commit(first_capture=first_capture, read_until=read_until)
 
-        Items already stored (same state id) are skipped; one not newer than the newest stored item with
-        package data is placed where it belongs, as `insert_item` does. Spans are built as the items stream
-        past: only the open ones stay in memory.
-        """
+    def begin_read(self, server: ServerRef) -> SpanRead:
+        """Start adding a history read's items as they stream in; nothing is written before `commit`."""
         sid = self._sid(server, create=True)
         assert sid is not None
         with self._lock:
             stored = {row[0] for row in self._db.execute("SELECT state_id FROM items WHERE sid = ?", [sid]).fetchall()}
             last = self._db.execute("SELECT max(captured_us) FROM items WHERE sid = ? AND known", [sid]).fetchone()
             loaded = self._loaded(self._db, sid, "until_us IS NULL", [])
-            builder = SpanBuilder.resuming(loaded, _at(last[0]) if last and last[0] is not None else None)
-            closed: list[PackageSpan] = []
-            new_items: list[ItemFacts] = []
-            late: list[tuple[ItemFacts, Sequence[PackageEntry]]] = []
-            for facts, entries in items:
-                if facts.state_id in stored:
-                    continue
-                stored.add(facts.state_id)
-                known = facts.packages_known and entries is not None
-                if known and builder.last_known is not None and facts.captured_at <= builder.last_known:
-                    late.append((facts, entries or ()))
-                    continue
-                new_items.append(facts)
-                closed += builder.add(facts, [span_entry(e) for e in entries] if known and entries is not None else None)
-            still_open = builder.open_spans()
+        return SpanRead(
+            self,
+            sid,
+            stored=stored,
+            loaded=loaded,
+            last_known=_at(last[0]) if last and last[0] is not None else None,
+            reader=ItemReader(),
+        )
+
+    def _commit_read(self, read: SpanRead, first_capture: datetime, read_until: datetime) -> None:
+        sid, loaded = read.sid, read.loaded
+        with self._transaction() as db:
+            ended = [span for span in read.closed if PackageSpan(span.entry, span.since) in loaded]
+            self._close(db, [(loaded[PackageSpan(span.entry, span.since)], span.until) for span in ended])
+            ended_set = set(ended)
+            self._write_spans(db, sid, [s for s in read.closed if s not in ended_set])
+            self._write_spans(db, sid, [s for s in read.builder.open_spans() if s not in loaded])
+            self._write_items(db, sid, read.new_items)
+            db.execute(
+                "UPDATE servers SET first_us = least(coalesce(first_us, $1), $1), "
+                "read_until_us = greatest(coalesce(read_until_us, $2), $2) WHERE sid = $3",
+                [_us(first_capture), _us(read_until), sid],
+            )
+        for facts, entries in read.late:
             with self._transaction() as db:
-                ended = [span for span in closed if PackageSpan(span.entry, span.since) in loaded]
-                self._close(db, [(loaded[PackageSpan(span.entry, span.since)], span.until) for span in ended])
-                self._write_spans(db, sid, [s for s in closed if s not in ended])
-                self._write_spans(db, sid, [s for s in still_open if s not in loaded])
-                self._write_items(db, sid, new_items)
-                db.execute(
-                    "UPDATE servers SET first_us = least(coalesce(first_us, $1), $1), "
-                    "read_until_us = greatest(coalesce(read_until_us, $2), $2) WHERE sid = $3",
-                    [_us(first_capture), _us(read_until), sid],
-                )
-            for facts, entries in late:
-                with self._transaction() as db:
-                    self._write_items(db, sid, [facts])
-                    self._place(db, sid, facts.captured_at, [span_entry(e) for e in entries])
-        return len(new_items) + len(late)
+                self._write_items(db, sid, [facts])
+                self._place(db, sid, facts.captured_at, entries)
 
     def insert_item(self, server: ServerRef, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> bool:
         """Add one item wherever its capture time puts it (alerts, synced files); False if already stored."""
@@ -342,7 +321,7 @@ class SpanStore:
     def _write_spans(db: duckdb.DuckDBPyConnection, sid: int, spans: Sequence[PackageSpan]) -> None:
         if not spans:
             return
-        columns: list[list[Any]] = [[] for _ in range(15)]
+        columns: list[list[Any]] = [[] for _ in range(_SPAN_COUNT)]
         for span in spans:
             entry = span.entry
             raw = dict(entry.raw)
@@ -355,6 +334,8 @@ class SpanStore:
                 entry.arch,
                 _us(entry.installed_at) if entry.installed_at is not None else None,
                 entry.installed_date_only,
+                entry.installed_day,
+                entry.installed_day_zoned,
                 entry.publisher,
                 entry.package_id,
                 entry.installed_by,
@@ -365,7 +346,7 @@ class SpanStore:
             )
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
-        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, 16))
+        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, _SPAN_COUNT + 1))
         db.execute(f"INSERT INTO spans SELECT nextval('span_ids'), * FROM (SELECT {placeholders})", columns)
 
     @staticmethod
@@ -399,6 +380,60 @@ class SpanStore:
         db.execute(f"INSERT INTO items SELECT {placeholders}", columns)
 
 
+class SpanRead:
+    """A history read being added to the store: spans built in memory as items stream past, written at commit.
+
+    Its `reader` parses items so that equal entries are one object, which the spans builder relies on.
+    """
+
+    def __init__(
+        self,
+        store: SpanStore,
+        sid: int,
+        *,
+        stored: set[str],
+        loaded: dict[PackageSpan, int],
+        last_known: datetime | None,
+        reader: ItemReader,
+    ) -> None:
+        self._store = store
+        self.sid = sid
+        self.reader = reader
+        self.loaded = {PackageSpan(reader.canonical(s.entry), s.since, s.until): i for s, i in loaded.items()}
+        self.builder = SpanBuilder(self.loaded, last_known)
+        self._stored = stored
+        self.closed: list[PackageSpan] = []
+        self.new_items: list[ItemFacts] = []
+        # Items older than one already stored: placed one by one after the rest.
+        self.late: list[tuple[ItemFacts, list[PackageEntry]]] = []
+
+    def add_item(self, item: Mapping[str, Any]) -> None:
+        """Parse and add one configuration item (API or notification form)."""
+        self.add_read(*self.reader.read(item))
+
+    def add(self, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> None:
+        """Add an item parsed elsewhere."""
+        self.add_read(facts, [self.reader.canonical(span_entry(e)) for e in entries] if entries is not None else None)
+
+    def add_read(self, facts: ItemFacts, entries: list[PackageEntry] | None) -> None:
+        """Add an item this read's `reader` parsed (its entries already one object per equal entry)."""
+        if facts.state_id in self._stored:
+            return  # read again (the read overlaps the last one), or delivered twice
+        self._stored.add(facts.state_id)
+        known = facts.packages_known and entries is not None
+        last = self.builder.last_known
+        if known and entries is not None and last is not None and facts.captured_at <= last:
+            self.late.append((facts, entries))
+            return
+        self.new_items.append(facts)
+        self.closed += self.builder.add(facts, entries if known else None)
+
+    def commit(self, *, first_capture: datetime, read_until: datetime) -> int:
+        """Write what was added and move the coverage on; returns how many items were new."""
+        self._store._commit_read(self, first_capture, read_until)
+        return len(self.new_items) + len(self.late)
+
+
 def _quoted(path: str) -> str:
     return path.replace("'", "''")
 
@@ -430,8 +465,8 @@ def _facts(server: ServerRef, row: Sequence[Any]) -> ItemFacts:
 
 
 def _span(row: Sequence[Any]) -> PackageSpan:
-    (_, _, kind, _, name, version, arch, installed, date_only, publisher, package_id, installed_by,
-     release, epoch, since, until) = row
+    (_, _, kind, _, name, version, arch, installed, date_only, day, day_zoned, publisher, package_id,
+     installed_by, release, epoch, since, until) = row
     raw = tuple((key, value) for key, value in (("Epoch", epoch), ("Release", release)) if value is not None)
     entry = PackageEntry(
         kind=InventoryKind(kind),
@@ -440,6 +475,8 @@ def _span(row: Sequence[Any]) -> PackageSpan:
         arch=arch,
         installed_at=_at(installed) if installed is not None else None,
         installed_date_only=bool(date_only),
+        installed_day=day,
+        installed_day_zoned=bool(day_zoned),
         publisher=publisher,
         package_id=package_id,
         installed_by=installed_by,

@@ -14,8 +14,9 @@ kept as facts and change no span.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry, PlatformInfo
 
@@ -52,6 +53,35 @@ class PackageSpan:
         return self.since <= moment and (self.until is None or moment < self.until)
 
 
+# Fields of an entry a span keeps besides the named ones; the rest (Summary, URL …) changes no answer.
+_KEPT_RAW = ("Epoch", "Release")
+
+
+@lru_cache(maxsize=65536)
+def span_entry(entry: PackageEntry) -> PackageEntry:
+    """The entry as a span keeps it: what answers use, nothing that changes without a package change.
+
+    Cached: the same entries recur in every item of a history, and equal entries become one object.
+    """
+    raw = tuple((key, value) for key, value in entry.raw if key in _KEPT_RAW)
+    if raw == entry.raw:
+        return entry
+    return PackageEntry(
+        kind=entry.kind,
+        name=entry.name,
+        version=entry.version,
+        arch=entry.arch,
+        installed_at=entry.installed_at,
+        installed_date_only=entry.installed_date_only,
+        installed_day=entry.installed_day,
+        installed_day_zoned=entry.installed_day_zoned,
+        publisher=entry.publisher,
+        package_id=entry.package_id,
+        installed_by=entry.installed_by,
+        raw=raw,
+    )
+
+
 def facts_of(snapshot: InventorySnapshot) -> ItemFacts:
     return ItemFacts(
         node_id=snapshot.node_id,
@@ -72,19 +102,17 @@ def facts_of(snapshot: InventorySnapshot) -> ItemFacts:
     )
 
 
-@dataclass
 class SpanBuilder:
     """Spans of one server built item by item, oldest first: the streaming path of a history read.
 
-    `add` returns the spans each item closed, so a caller can write them out and keep only what is open.
+    Entries are told apart by identity, which is what makes an item cost one set of ids: the caller
+    passes one object for equal entries (`bot.ingest.ItemReader` does). `add` returns the spans each item
+    closed, so a caller can write them out and keep only what is open.
     """
 
-    open: dict[PackageEntry, datetime] = field(default_factory=dict)
-    last_known: datetime | None = None
-
-    @classmethod
-    def resuming(cls, open_spans: Iterable[PackageSpan], last_known: datetime | None) -> SpanBuilder:
-        return cls({span.entry: span.since for span in open_spans}, last_known)
+    def __init__(self, open_spans: Iterable[PackageSpan] = (), last_known: datetime | None = None) -> None:
+        self._open: dict[int, tuple[PackageEntry, datetime]] = {id(s.entry): (s.entry, s.since) for s in open_spans}
+        self.last_known = last_known
 
     def add(self, facts: ItemFacts, entries: Iterable[PackageEntry] | None) -> list[PackageSpan]:
         if not facts.packages_known or entries is None:
@@ -94,17 +122,16 @@ class SpanBuilder:
                 f"item {facts.state_id} of {facts.node_id} is not newer than the last one added; use insert()"
             )
         at = facts.captured_at
-        present = set(entries)
-        closed = [PackageSpan(entry, since, at) for entry, since in self.open.items() if entry not in present]
-        for span in closed:
-            del self.open[span.entry]
-        for entry in present:
-            self.open.setdefault(entry, at)
+        present = {id(entry): entry for entry in entries}
+        gone = self._open.keys() - present.keys()
+        closed = [PackageSpan(*self._open.pop(key), at) for key in gone]
+        for key in present.keys() - self._open.keys():
+            self._open[key] = (present[key], at)
         self.last_known = at
         return closed
 
     def open_spans(self) -> list[PackageSpan]:
-        return [PackageSpan(entry, since) for entry, since in self.open.items()]
+        return [PackageSpan(entry, since) for entry, since in self._open.values()]
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.inventory import InventorySnapshot, parse_configuration_item
+from bot.inventory import InventorySnapshot, PackageEntry, parse_configuration_item
 from bot.sim.fleet import Fleet
-from bot.span_store import ServerRef, SpanStore, span_entry
-from bot.spans import PackageSpan, SpanBuilder, facts_of, snapshots
+from bot.span_store import ServerRef, SpanStore
+from bot.spans import PackageSpan, facts_of, snapshots, span_entry
 
 
 def _recorded(fleet: Fleet, node_id: str) -> list[InventorySnapshot]:
@@ -39,11 +40,17 @@ def _read_back(store: SpanStore, server: ServerRef) -> list[tuple[Any, ...]]:
 
 def _spans_of(recorded: list[InventorySnapshot]) -> set[PackageSpan]:
     """The spans of a history built in one pass, oldest first: what the store must hold, each once."""
-    builder = SpanBuilder()
     spans: set[PackageSpan] = set()
-    for snapshot in recorded:
-        spans.update(builder.add(facts_of(snapshot), [span_entry(e) for e in snapshot.packages] if snapshot.packages_known else None))
-    return spans | set(builder.open_spans())
+    open_since: dict[PackageEntry, datetime] = {}
+    for snapshot in sorted(recorded, key=lambda s: s.captured_at):
+        if not snapshot.packages_known:
+            continue
+        present = {span_entry(e) for e in snapshot.packages}
+        for entry in [e for e in open_since if e not in present]:
+            spans.add(PackageSpan(entry, open_since.pop(entry), snapshot.captured_at))
+        for entry in present:
+            open_since.setdefault(entry, snapshot.captured_at)
+    return spans | {PackageSpan(entry, since) for entry, since in open_since.items()}
 
 
 def _assert_holds(store: SpanStore, server: ServerRef, recorded: list[InventorySnapshot]) -> None:
