@@ -22,7 +22,6 @@ from botocore.exceptions import ClientError
 from bot.aws import calling, error_code, transient
 from bot.errors import AwsUnavailable, NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.index import HistoryIndex, StoredItem
-from bot.ingest import ItemReader
 from bot.inventory import PackageEntry, parse_time
 from bot.pacing import Pacer
 from bot.span_store import ServerRef, SpanStore
@@ -92,10 +91,13 @@ class ConfigHistory:
         attempts: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         pacer: Pacer | None = None,
+        fresh_for: timedelta = timedelta(0),
     ) -> None:
         self._client = client
         self._attempts = attempts
         self._pacer = pacer or Pacer()
+        # A server read this recently is answered from the store without asking Config again.
+        self._fresh_for = fresh_for
         self._index = index
         self._concurrency = concurrency
         self._clock = clock
@@ -174,12 +176,14 @@ class ConfigHistory:
             before = self._calls
             now = self._clock()
             coverage = store.coverage(server)
+            if coverage is not None and now - coverage.read_until < self._fresh_for:
+                # Read moments ago (a question just before, or alerts keep it current): nothing to ask Config.
+                return SpanReadResult(node_id, added=0, calls=0, read_from=None, read_until=coverage.read_until)
             read = store.begin_read(server)
-            reader = ItemReader()
             if coverage is None:
                 first = self._first_item(node_id)
                 start = capture_time(first)
-                read.add(*reader.read(first))
+                read.add_item(first)
             else:
                 start = coverage.read_until - OVERLAP
             cuts = windows(start, now)
@@ -193,7 +197,7 @@ class ConfigHistory:
                 slots.acquire()
                 if stopping.is_set():
                     return []
-                parsed = [reader.read(item) for item in self._window(node_id, *window)]
+                parsed = [read.reader.read(item) for item in self._window(node_id, *window)]
                 with done_lock:
                     done += 1
                     if progress is not None:
@@ -205,7 +209,7 @@ class ConfigHistory:
                 try:
                     for future in futures:
                         for facts, entries in future.result():
-                            read.add(facts, entries)
+                            read.add_read(facts, entries)
                         slots.release()
                 finally:
                     # On a failure, fetchers still waiting for a slot must not wait for ever: free them all.

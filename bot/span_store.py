@@ -232,21 +232,21 @@ class SpanStore:
         """Start adding a history read's items as they stream in; nothing is written before `commit`."""
         sid = self._sid(server, create=True)
         assert sid is not None
+        return SpanRead(self, sid)
+
+    def _read_state(self, sid: int) -> tuple[dict[PackageSpan, int], datetime | None]:
+        """What a read resumes from: the open spans and the newest item with package data."""
         with self._lock:
-            stored = {row[0] for row in self._db.execute("SELECT state_id FROM items WHERE sid = ?", [sid]).fetchall()}
             last = self._db.execute("SELECT max(captured_us) FROM items WHERE sid = ? AND known", [sid]).fetchone()
             loaded = self._loaded(self._db, sid, "until_us IS NULL", [])
-        return SpanRead(
-            self,
-            sid,
-            stored=stored,
-            loaded=loaded,
-            last_known=_at(last[0]) if last and last[0] is not None else None,
-            reader=ItemReader(),
-        )
+        return loaded, _at(last[0]) if last and last[0] is not None else None
 
     def _commit_read(self, read: SpanRead, first_capture: datetime, read_until: datetime) -> None:
         sid, loaded = read.sid, read.loaded
+        if not read.new_items and not read.late:
+            with self._transaction() as db:
+                self._move_coverage(db, sid, first_capture, read_until)
+            return
         with self._transaction() as db:
             ended = [span for span in read.closed if PackageSpan(span.entry, span.since) in loaded]
             self._close(db, [(loaded[PackageSpan(span.entry, span.since)], span.until) for span in ended])
@@ -254,11 +254,7 @@ class SpanStore:
             self._write_spans(db, sid, [s for s in read.closed if s not in ended_set])
             self._write_spans(db, sid, [s for s in read.builder.open_spans() if s not in loaded])
             self._write_items(db, sid, read.new_items)
-            db.execute(
-                "UPDATE servers SET first_us = least(coalesce(first_us, $1), $1), "
-                "read_until_us = greatest(coalesce(read_until_us, $2), $2) WHERE sid = $3",
-                [_us(first_capture), _us(read_until), sid],
-            )
+            self._move_coverage(db, sid, first_capture, read_until)
         for facts, entries in read.late:
             with self._transaction() as db:
                 self._write_items(db, sid, [facts])
@@ -302,6 +298,14 @@ class SpanStore:
         if edit.removed:
             db.execute("DELETE FROM spans WHERE span_id IN (SELECT UNNEST(?))", [[loaded[s] for s in edit.removed]])
         self._write_spans(db, sid, list(edit.added))
+
+    @staticmethod
+    def _move_coverage(db: duckdb.DuckDBPyConnection, sid: int, first_capture: datetime, read_until: datetime) -> None:
+        db.execute(
+            "UPDATE servers SET first_us = least(coalesce(first_us, $1), $1), "
+            "read_until_us = greatest(coalesce(read_until_us, $2), $2) WHERE sid = $3",
+            [_us(first_capture), _us(read_until), sid],
+        )
 
     @staticmethod
     def _loaded(db: duckdb.DuckDBPyConnection, sid: int, condition: str, params: list[Any]) -> dict[PackageSpan, int]:
@@ -384,28 +388,38 @@ class SpanRead:
     """A history read being added to the store: spans built in memory as items stream past, written at commit.
 
     Its `reader` parses items so that equal entries are one object, which the spans builder relies on.
+    What the store already holds is loaded when the first item arrives: a read that finds nothing new
+    costs no more than the query for the state ids.
     """
 
-    def __init__(
-        self,
-        store: SpanStore,
-        sid: int,
-        *,
-        stored: set[str],
-        loaded: dict[PackageSpan, int],
-        last_known: datetime | None,
-        reader: ItemReader,
-    ) -> None:
+    def __init__(self, store: SpanStore, sid: int) -> None:
         self._store = store
         self.sid = sid
-        self.reader = reader
-        self.loaded = {PackageSpan(reader.canonical(s.entry), s.since, s.until): i for s, i in loaded.items()}
-        self.builder = SpanBuilder(self.loaded, last_known)
-        self._stored = stored
+        self.reader = ItemReader()
+        self._stored: set[str] | None = None
+        self.loaded: dict[PackageSpan, int] = {}
+        self.builder = SpanBuilder()
         self.closed: list[PackageSpan] = []
         self.new_items: list[ItemFacts] = []
         # Items older than one already stored: placed one by one after the rest.
         self.late: list[tuple[ItemFacts, list[PackageEntry]]] = []
+        self._resumed = False
+
+    def _seen(self, state_id: str) -> bool:
+        if self._stored is None:
+            with self._store._lock:
+                rows = self._store._db.execute("SELECT state_id FROM items WHERE sid = ?", [self.sid]).fetchall()
+            self._stored = {row[0] for row in rows}
+        return state_id in self._stored
+
+    def _resume(self) -> None:
+        if self._resumed:
+            return
+        self._resumed = True
+        loaded, last_known = self._store._read_state(self.sid)
+        canonical = self.reader.canonical
+        self.loaded = {PackageSpan(canonical(s.entry), s.since, s.until): i for s, i in loaded.items()}
+        self.builder = SpanBuilder(self.loaded, last_known)
 
     def add_item(self, item: Mapping[str, Any]) -> None:
         """Parse and add one configuration item (API or notification form)."""
@@ -417,9 +431,11 @@ class SpanRead:
 
     def add_read(self, facts: ItemFacts, entries: list[PackageEntry] | None) -> None:
         """Add an item this read's `reader` parsed (its entries already one object per equal entry)."""
-        if facts.state_id in self._stored:
+        if self._seen(facts.state_id):
             return  # read again (the read overlaps the last one), or delivered twice
+        assert self._stored is not None
         self._stored.add(facts.state_id)
+        self._resume()
         known = facts.packages_known and entries is not None
         last = self.builder.last_known
         if known and entries is not None and last is not None and facts.captured_at <= last:
