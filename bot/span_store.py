@@ -29,6 +29,8 @@ from bot.spans import ItemFacts, PackageSpan, SpanBuilder, insert, span_entry
 log = logging.getLogger("pkgwhen.store")
 
 SCHEMA_VERSION = "1"
+# Config's statuses of an item that records the resource's end (terminated, or deregistered from SSM).
+DELETED_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded"})
 # Small blocks: a store of a few servers stays small on disk (DuckDB's default block is 256 KiB).
 _BLOCK_SIZE = 16384
 _SCHEMA = """
@@ -41,7 +43,9 @@ CREATE TABLE IF NOT EXISTS items (
     sid INTEGER, state_id VARCHAR, captured_us BIGINT, status VARCHAR, known BOOLEAN, unmanaged BOOLEAN,
     rpm_fields BOOLEAN, skipped INTEGER, platform_name VARCHAR, platform_type VARCHAR,
     platform_version VARCHAR, computer_name VARCHAR, agent_version VARCHAR, ip_address VARCHAR,
-    resource_type VARCHAR, has_platform BOOLEAN
+    resource_type VARCHAR, has_platform BOOLEAN,
+    -- the capture time of the server's previous item with package data: where a change's window opens
+    prev_known_us BIGINT
 );
 CREATE SEQUENCE IF NOT EXISTS span_ids;
 CREATE TABLE IF NOT EXISTS spans (
@@ -59,6 +63,7 @@ _ITEM_COLUMNS = (
     "sid, state_id, captured_us, status, known, unmanaged, rpm_fields, skipped, platform_name, platform_type, "
     "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform"
 )
+_ITEM_COUNT = 16
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,39 @@ class ServerRef:
     node_id: str
     account: str = ""
     region: str = ""
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One span of a package on one server, as the fleet questions read it."""
+
+    server: ServerRef
+    kind: InventoryKind
+    folded: str
+    name: str
+    version: str
+    arch: str
+    since: datetime
+    # The previous capture with package data before `since` (None: the span starts the history).
+    since_after: datetime | None
+    until: datetime | None
+    # The previous capture with package data before `until`: the last that still showed the span.
+    until_after: datetime | None
+    ended_by_deletion: bool
+
+
+@dataclass(frozen=True)
+class FleetServerFacts:
+    """What the newest item of a server said: enough to name it, order its versions and tell it is gone."""
+
+    server: ServerRef
+    status: str
+    last_capture: datetime
+    platform_name: str
+    platform_type: str
+    computer_name: str
+    rpm_fields: bool
+    read_until: datetime | None
 
 
 def _us(moment: datetime) -> int:
@@ -203,6 +241,106 @@ class SpanStore:
             ).fetchall()
         return [(InventoryKind(kind), name) for kind, name in rows]
 
+    # --- the fleet --------------------------------------------------------------------------------------
+    def fleet_package_names(self, pattern_folded: str) -> list[tuple[InventoryKind, str]]:
+        """Package names across the fleet whose casefolded name matches a SQL LIKE pattern."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT kind, folded FROM spans WHERE folded LIKE ? ESCAPE '\\'", [pattern_folded]
+            ).fetchall()
+        return [(InventoryKind(kind), folded) for kind, folded in rows]
+
+    def fleet_spans(
+        self,
+        keys: Iterable[tuple[InventoryKind, str]],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        accounts: Sequence[str] = (),
+        regions: Sequence[str] = (),
+    ) -> list[FleetRow]:
+        """Every span of the packages `keys` on every server, alive at some moment of [since, until].
+
+        Each row carries the captures around both ends of its span (the previous capture with package
+        data), and whether the item that ended it recorded the server's deletion.
+        """
+        wanted = sorted({(kind.value, folded) for kind, folded in keys})
+        if not wanted:
+            return []
+        query = (
+            "SELECT sv.account, sv.region, sv.node_id, s.kind, s.folded, s.name, s.version, s.arch, "
+            "s.since_us, a.prev_known_us, s.until_us, b.prev_known_us, b.status "
+            "FROM spans s JOIN servers sv ON sv.sid = s.sid "
+            "LEFT JOIN items a ON a.sid = s.sid AND a.captured_us = s.since_us AND a.known "
+            "LEFT JOIN items b ON b.sid = s.sid AND b.captured_us = s.until_us AND b.known "
+            "WHERE (s.kind, s.folded) IN (SELECT UNNEST(?), UNNEST(?))"
+        )
+        params: list[Any] = [[k for k, _ in wanted], [f for _, f in wanted]]
+        if until is not None:
+            query += " AND s.since_us <= ?"
+            params.append(_us(until))
+        if since is not None:
+            query += " AND (s.until_us IS NULL OR s.until_us > ?)"
+            params.append(_us(since))
+        if accounts:
+            query += " AND sv.account IN (SELECT UNNEST(?))"
+            params.append(list(accounts))
+        if regions:
+            query += " AND sv.region IN (SELECT UNNEST(?))"
+            params.append(list(regions))
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [
+            FleetRow(
+                server=ServerRef(node_id, account, region),
+                kind=InventoryKind(kind),
+                folded=folded,
+                name=name,
+                version=version,
+                arch=arch,
+                since=_at(since_us),
+                since_after=_at(since_after) if since_after is not None else None,
+                until=_at(until_us) if until_us is not None else None,
+                until_after=_at(until_after) if until_after is not None else None,
+                ended_by_deletion=end_status in DELETED_STATUSES,
+            )
+            for (account, region, node_id, kind, folded, name, version, arch, since_us, since_after, until_us,
+                 until_after, end_status) in rows
+        ]
+
+    def fleet_servers(self, servers: Iterable[ServerRef] | None = None) -> list[FleetServerFacts]:
+        """The newest item's facts of each server (all servers, or those given)."""
+        query = (
+            "SELECT sv.account, sv.region, sv.node_id, max_by(i.status, i.captured_us), max(i.captured_us), "
+            "max_by(i.platform_name, i.captured_us) FILTER (WHERE i.has_platform), "
+            "max_by(i.platform_type, i.captured_us) FILTER (WHERE i.has_platform), "
+            "max_by(i.computer_name, i.captured_us) FILTER (WHERE i.has_platform), "
+            "max_by(i.rpm_fields, i.captured_us) FILTER (WHERE i.known), sv.read_until_us "
+            "FROM servers sv JOIN items i ON i.sid = sv.sid"
+        )
+        params: list[Any] = []
+        if servers is not None:
+            refs = list(servers)
+            query += " WHERE (sv.account, sv.region, sv.node_id) IN (SELECT UNNEST(?), UNNEST(?), UNNEST(?))"
+            params = [[r.account for r in refs], [r.region for r in refs], [r.node_id for r in refs]]
+        query += " GROUP BY sv.account, sv.region, sv.node_id, sv.read_until_us"
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [
+            FleetServerFacts(
+                server=ServerRef(node_id, account, region),
+                status=status,
+                last_capture=_at(last),
+                platform_name=platform_name or "",
+                platform_type=platform_type or "",
+                computer_name=computer or "",
+                rpm_fields=bool(rpm_fields),
+                read_until=_at(read_until) if read_until is not None else None,
+            )
+            for (account, region, node_id, status, last, platform_name, platform_type, computer, rpm_fields,
+                 read_until) in rows
+        ]
+
     def has_item(self, server: ServerRef, state_id: str) -> bool:
         sid = self._sid(server, create=False)
         if sid is None:
@@ -255,10 +393,12 @@ class SpanStore:
             self._write_spans(db, sid, [s for s in read.builder.open_spans() if s not in loaded])
             self._write_items(db, sid, read.new_items)
             self._move_coverage(db, sid, first_capture, read_until)
+            self._link_items(db, sid)
         for facts, entries in read.late:
             with self._transaction() as db:
                 self._write_items(db, sid, [facts])
                 self._place(db, sid, facts.captured_at, entries)
+                self._link_items(db, sid)
 
     def insert_item(self, server: ServerRef, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> bool:
         """Add one item wherever its capture time puts it (alerts, synced files); False if already stored."""
@@ -271,6 +411,7 @@ class SpanStore:
                 self._write_items(db, sid, [facts])
                 if facts.packages_known and entries is not None:
                     self._place(db, sid, facts.captured_at, [span_entry(e) for e in entries])
+                self._link_items(db, sid)
         return True
 
     def _place(self, db: duckdb.DuckDBPyConnection, sid: int, at: datetime, entries: Sequence[PackageEntry]) -> None:
@@ -298,6 +439,18 @@ class SpanStore:
         if edit.removed:
             db.execute("DELETE FROM spans WHERE span_id IN (SELECT UNNEST(?))", [[loaded[s] for s in edit.removed]])
         self._write_spans(db, sid, list(edit.added))
+
+    @staticmethod
+    def _link_items(db: duckdb.DuckDBPyConnection, sid: int) -> None:
+        """Give each of the server's items the capture of its previous item with package data."""
+        db.execute(
+            "UPDATE items SET prev_known_us = linked.prev FROM ("
+            "  SELECT state_id, max(captured_us) FILTER (WHERE known) OVER ("
+            "    ORDER BY captured_us, state_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
+            "  FROM items WHERE sid = $1) AS linked "
+            "WHERE items.sid = $1 AND items.state_id = linked.state_id",
+            [sid],
+        )
 
     @staticmethod
     def _move_coverage(db: duckdb.DuckDBPyConnection, sid: int, first_capture: datetime, read_until: datetime) -> None:
@@ -357,7 +510,7 @@ class SpanStore:
     def _write_items(db: duckdb.DuckDBPyConnection, sid: int, items: Sequence[ItemFacts]) -> None:
         if not items:
             return
-        columns: list[list[Any]] = [[] for _ in range(16)]
+        columns: list[list[Any]] = [[] for _ in range(_ITEM_COUNT)]
         for facts in items:
             platform = facts.platform or PlatformInfo()
             values = (
@@ -380,8 +533,8 @@ class SpanStore:
             )
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
-        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, 17))
-        db.execute(f"INSERT INTO items SELECT {placeholders}", columns)
+        placeholders = ", ".join(f"UNNEST(${n})" for n in range(1, _ITEM_COUNT + 1))
+        db.execute(f"INSERT INTO items ({_ITEM_COLUMNS}) SELECT {placeholders}", columns)
 
 
 class SpanRead:
