@@ -64,6 +64,8 @@ _ITEM_COLUMNS = (
     "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform"
 )
 _ITEM_COUNT = 16
+# Spans columns a write supplies (all but span_id, which the sequence gives).
+_SPAN_COUNT = 17
 
 
 @dataclass(frozen=True)
