@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -192,7 +192,7 @@ class ConfigHistory:
             done = 0
             done_lock = threading.Lock()
 
-            def fetch(window: tuple[datetime, datetime]) -> list[tuple[ItemFacts, list[PackageEntry] | None]]:
+            def fetch(window: tuple[datetime, datetime]) -> list[tuple[ItemFacts, Sequence[PackageEntry] | None]]:
                 nonlocal done
                 slots.acquire()
                 if stopping.is_set():

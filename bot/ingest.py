@@ -7,11 +7,12 @@ equal entries are one object for the whole read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.inventory import InventoryKind, PackageEntry, package_entry, raw_entries, read_item_header
-from bot.spans import ItemFacts, span_entry
+from bot.spans import ItemFacts, package_state, span_entry
+from bot.versions import has_rpm_fields, looks_dpkg
 
 RecordedKey = tuple[InventoryKind, str, bool, tuple[tuple[str, Any], ...]]
 
@@ -27,7 +28,7 @@ class ItemReader:
         """The one object this read uses for entries equal to `entry`."""
         return self._canonical.setdefault(entry, entry)
 
-    def read(self, item: Mapping[str, Any]) -> tuple[ItemFacts, list[PackageEntry] | None]:
+    def read(self, item: Mapping[str, Any]) -> tuple[ItemFacts, Sequence[PackageEntry] | None]:
         header = read_item_header(item)
         entries: list[PackageEntry] = []
         skipped = 0
@@ -47,10 +48,10 @@ class ItemReader:
                 skipped += 1
                 continue
             entries.append(entry)
+        dpkg_looking = False
         if header.packages_known:
-            rpm_fields = any(
-                entry.kind is InventoryKind.APPLICATION and any(value for _, value in entry.raw) for entry in entries
-            )
+            rpm_fields = has_rpm_fields(entries)
+            dpkg_looking = not rpm_fields and looks_dpkg(entries)
         facts = ItemFacts(
             node_id=header.node_id,
             state_id=header.state_id,
@@ -60,11 +61,12 @@ class ItemReader:
             unmanaged=header.unmanaged,
             platform=header.platform,
             rpm_fields=rpm_fields,
+            dpkg_looking=dpkg_looking,
             account_id=header.account_id,
             region=header.region,
             skipped_entries=skipped,
         )
-        return facts, (entries if header.packages_known else None)
+        return facts, package_state(facts, entries)
 
     def _first_seen(
         self, kind: InventoryKind, map_key: str, raw: Mapping[str, Any], windows: bool

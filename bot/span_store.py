@@ -24,13 +24,20 @@ import duckdb
 
 from bot.ingest import ItemReader
 from bot.inventory import InventoryKind, PackageEntry, PlatformInfo
-from bot.spans import ItemFacts, PackageSpan, SpanBuilder, insert, span_entry
+from bot.spans import (
+    DELETED_STATUSES,
+    ItemFacts,
+    PackageSpan,
+    SpanBuilder,
+    insert,
+    package_state,
+    span_entry,
+    tells_packages,
+)
 
 log = logging.getLogger("pkgwhen.store")
 
 SCHEMA_VERSION = "1"
-# Config's statuses of an item that records the resource's end (terminated, or deregistered from SSM).
-DELETED_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded"})
 # Small blocks: a store of a few servers stays small on disk (DuckDB's default block is 256 KiB).
 _BLOCK_SIZE = 16384
 _SCHEMA = """
@@ -43,7 +50,9 @@ CREATE TABLE IF NOT EXISTS items (
     sid INTEGER, state_id VARCHAR, captured_us BIGINT, status VARCHAR, known BOOLEAN, unmanaged BOOLEAN,
     rpm_fields BOOLEAN, skipped INTEGER, platform_name VARCHAR, platform_type VARCHAR,
     platform_version VARCHAR, computer_name VARCHAR, agent_version VARCHAR, ip_address VARCHAR,
-    resource_type VARCHAR, has_platform BOOLEAN,
+    resource_type VARCHAR, has_platform BOOLEAN, dpkg_looking BOOLEAN,
+    -- the item tells what is installed (package data, or a deletion: nothing): spans change here
+    holds BOOLEAN,
     -- the capture time of the server's previous item with package data: where a change's window opens
     prev_known_us BIGINT
 );
@@ -61,9 +70,9 @@ _SPAN_COLUMNS = (
 )
 _ITEM_COLUMNS = (
     "sid, state_id, captured_us, status, known, unmanaged, rpm_fields, skipped, platform_name, platform_type, "
-    "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform"
+    "platform_version, computer_name, agent_version, ip_address, resource_type, has_platform, dpkg_looking, holds"
 )
-_ITEM_COUNT = 16
+_ITEM_COUNT = 18
 # Spans columns a write supplies (all but span_id, which the sequence gives).
 _SPAN_COUNT = 17
 
@@ -273,8 +282,8 @@ class SpanStore:
             "SELECT sv.account, sv.region, sv.node_id, s.kind, s.folded, s.name, s.version, s.arch, "
             "s.since_us, a.prev_known_us, s.until_us, b.prev_known_us, b.status "
             "FROM spans s JOIN servers sv ON sv.sid = s.sid "
-            "LEFT JOIN items a ON a.sid = s.sid AND a.captured_us = s.since_us AND a.known "
-            "LEFT JOIN items b ON b.sid = s.sid AND b.captured_us = s.until_us AND b.known "
+            "LEFT JOIN items a ON a.sid = s.sid AND a.captured_us = s.since_us AND a.holds "
+            "LEFT JOIN items b ON b.sid = s.sid AND b.captured_us = s.until_us AND b.holds "
             "WHERE (s.kind, s.folded) IN (SELECT UNNEST(?), UNNEST(?))"
         )
         params: list[Any] = [[k for k, _ in wanted], [f for _, f in wanted]]
@@ -377,7 +386,7 @@ class SpanStore:
     def _read_state(self, sid: int) -> tuple[dict[PackageSpan, int], datetime | None]:
         """What a read resumes from: the open spans and the newest item with package data."""
         with self._lock:
-            last = self._db.execute("SELECT max(captured_us) FROM items WHERE sid = ? AND known", [sid]).fetchone()
+            last = self._db.execute("SELECT max(captured_us) FROM items WHERE sid = ? AND holds", [sid]).fetchone()
             loaded = self._loaded(self._db, sid, "until_us IS NULL", [])
         return loaded, _at(last[0]) if last and last[0] is not None else None
 
@@ -411,8 +420,9 @@ class SpanStore:
                 return False
             with self._transaction() as db:
                 self._write_items(db, sid, [facts])
-                if facts.packages_known and entries is not None:
-                    self._place(db, sid, facts.captured_at, [span_entry(e) for e in entries])
+                state = package_state(facts, entries)
+                if state is not None:
+                    self._place(db, sid, facts.captured_at, [span_entry(e) for e in state])
                 self._link_items(db, sid)
         return True
 
@@ -420,7 +430,7 @@ class SpanStore:
         at_us = _us(at)
         row = db.execute(
             "SELECT max(captured_us) FILTER (WHERE captured_us < $2), min(captured_us) FILTER (WHERE captured_us > $2) "
-            "FROM items WHERE sid = $1 AND known",
+            "FROM items WHERE sid = $1 AND holds",
             [sid, at_us],
         ).fetchone()
         before, after = row if row else (None, None)
@@ -447,7 +457,7 @@ class SpanStore:
         """Give each of the server's items the capture of its previous item with package data."""
         db.execute(
             "UPDATE items SET prev_known_us = linked.prev FROM ("
-            "  SELECT state_id, max(captured_us) FILTER (WHERE known) OVER ("
+            "  SELECT state_id, max(captured_us) FILTER (WHERE holds) OVER ("
             "    ORDER BY captured_us, state_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
             "  FROM items WHERE sid = $1) AS linked "
             "WHERE items.sid = $1 AND items.state_id = linked.state_id",
@@ -532,6 +542,8 @@ class SpanStore:
                 platform.ip_address,
                 platform.resource_type,
                 facts.platform is not None,
+                facts.dpkg_looking,
+                tells_packages(facts),
             )
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
@@ -557,7 +569,7 @@ class SpanRead:
         self.closed: list[PackageSpan] = []
         self.new_items: list[ItemFacts] = []
         # Items older than one already stored: placed one by one after the rest.
-        self.late: list[tuple[ItemFacts, list[PackageEntry]]] = []
+        self.late: list[tuple[ItemFacts, Sequence[PackageEntry]]] = []
         self._resumed = False
 
     def _seen(self, state_id: str) -> bool:
@@ -581,23 +593,24 @@ class SpanRead:
         self.add_read(*self.reader.read(item))
 
     def add(self, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> None:
-        """Add an item parsed elsewhere."""
-        self.add_read(facts, [self.reader.canonical(span_entry(e)) for e in entries] if entries is not None else None)
+        """Add an item parsed elsewhere: its facts and entries as recorded."""
+        state = package_state(facts, entries)
+        self.add_read(facts, [self.reader.canonical(span_entry(e)) for e in state] if state is not None else None)
 
-    def add_read(self, facts: ItemFacts, entries: list[PackageEntry] | None) -> None:
-        """Add an item this read's `reader` parsed (its entries already one object per equal entry)."""
+    def add_read(self, facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> None:
+        """Add an item this read's `reader` parsed: `entries` as `package_state` gives them, already one
+        object per equal entry."""
         if self._seen(facts.state_id):
             return  # read again (the read overlaps the last one), or delivered twice
         assert self._stored is not None
         self._stored.add(facts.state_id)
         self._resume()
-        known = facts.packages_known and entries is not None
         last = self.builder.last_known
-        if known and entries is not None and last is not None and facts.captured_at <= last:
+        if entries is not None and last is not None and facts.captured_at <= last:
             self.late.append((facts, entries))
             return
         self.new_items.append(facts)
-        self.closed += self.builder.add(facts, entries if known else None)
+        self.closed += self.builder.add(facts, entries)
 
     def commit(self, *, first_capture: datetime, read_until: datetime) -> int:
         """Write what was added and move the coverage on; returns how many items were new."""
@@ -611,7 +624,7 @@ def _quoted(path: str) -> str:
 
 def _facts(server: ServerRef, row: Sequence[Any]) -> ItemFacts:
     (_, state_id, captured, status, known, unmanaged, rpm_fields, skipped, p_name, p_type, p_version,
-     computer, agent, ip, resource_type, has_platform) = row
+     computer, agent, ip, resource_type, has_platform, dpkg_looking, _) = row
     platform = (
         PlatformInfo(
             name=p_name, type=p_type, version=p_version, computer_name=computer,
@@ -629,6 +642,7 @@ def _facts(server: ServerRef, row: Sequence[Any]) -> ItemFacts:
         unmanaged=bool(unmanaged),
         platform=platform,
         rpm_fields=bool(rpm_fields),
+        dpkg_looking=bool(dpkg_looking),
         account_id=server.account,
         region=server.region,
         skipped_entries=int(skipped),

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry, PlatformInfo
+from bot.inventory import InventorySnapshot, PackageEntry, PlatformInfo
+from bot.versions import VersionScheme, has_rpm_fields, looks_dpkg, scheme_from_evidence
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class ItemFacts:
     platform: PlatformInfo | None = None
     # An application entry carried rpm's own fields (Release, Epoch): the node orders versions as rpm does.
     rpm_fields: bool = False
+    # An application entry had a version only dpkg writes.
+    dpkg_looking: bool = False
     account_id: str = ""
     region: str = ""
     skipped_entries: int = 0
@@ -51,6 +54,24 @@ class PackageSpan:
 
     def alive_at(self, moment: datetime) -> bool:
         return self.since <= moment and (self.until is None or moment < self.until)
+
+
+# Config's statuses of an item that records the resource's end: the node was terminated, or its SSM
+# registration deleted. Such an item ends every span (nothing is installed on a server that is gone),
+# even when it still carries the last configuration.
+DELETED_STATUSES = frozenset({"ResourceDeleted", "ResourceDeletedNotRecorded"})
+
+
+def tells_packages(facts: ItemFacts) -> bool:
+    """Whether the item says what is installed (its package data, or a deletion: nothing)."""
+    return facts.status in DELETED_STATUSES or facts.packages_known
+
+
+def package_state(facts: ItemFacts, entries: Sequence[PackageEntry] | None) -> Sequence[PackageEntry] | None:
+    """What the item says is installed: its entries, nothing for a deletion, None when it does not say."""
+    if facts.status in DELETED_STATUSES:
+        return ()
+    return entries if facts.packages_known else None
 
 
 # Fields of an entry a span keeps besides the named ones; the rest (Summary, URL …) changes no answer.
@@ -91,11 +112,8 @@ def facts_of(snapshot: InventorySnapshot) -> ItemFacts:
         packages_known=snapshot.packages_known,
         unmanaged=snapshot.unmanaged,
         platform=snapshot.platform,
-        rpm_fields=any(
-            entry.recorded("Release") or entry.recorded("Epoch")
-            for entry in snapshot.packages
-            if entry.kind is InventoryKind.APPLICATION
-        ),
+        rpm_fields=has_rpm_fields(snapshot.packages),
+        dpkg_looking=looks_dpkg(snapshot.packages),
         account_id=snapshot.account_id,
         region=snapshot.region,
         skipped_entries=snapshot.skipped_entries,
@@ -115,7 +133,8 @@ class SpanBuilder:
         self.last_known = last_known
 
     def add(self, facts: ItemFacts, entries: Iterable[PackageEntry] | None) -> list[PackageSpan]:
-        if not facts.packages_known or entries is None:
+        """Add the next item; `entries` as `package_state` gives them (None: the item says nothing)."""
+        if entries is None:
             return []
         if self.last_known is not None and facts.captured_at <= self.last_known:
             raise ValueError(
@@ -182,6 +201,17 @@ def insert(
     for entry in present - seen:
         added.append(PackageSpan(entry, at, after))
     return SpanEdit(tuple(removed), tuple(added))
+
+
+def scheme_of(items: Sequence[ItemFacts]) -> VersionScheme:
+    """The version order of a server, from its items as `bot.timeline` decides it from whole snapshots:
+    the newest item with package data, and the newest platform recorded when that item has none."""
+    known = [f for f in items if f.packages_known]
+    platform = next((f.platform for f in reversed(items) if f.platform is not None), None)
+    if not known:
+        return scheme_from_evidence(False, platform, False)
+    newest = max(known, key=lambda f: (f.captured_at, f.state_id))
+    return scheme_from_evidence(newest.rpm_fields, newest.platform or platform, newest.dpkg_looking)
 
 
 def entries_at(spans: Iterable[PackageSpan], moment: datetime) -> list[PackageEntry]:

@@ -57,11 +57,29 @@ def scheme_for(source: InventorySnapshot | PlatformInfo | Iterable[PackageEntry]
     else:
         entries, platform = source, None
     applications = [entry for entry in entries if entry.kind is InventoryKind.APPLICATION]
-    if any(entry.recorded("Release") or entry.recorded("Epoch") for entry in applications):
+    return scheme_from_evidence(has_rpm_fields(applications), platform, looks_dpkg(applications))
+
+
+def has_rpm_fields(entries: Iterable[PackageEntry]) -> bool:
+    """Whether any application entry carries rpm's own fields (Release, Epoch)."""
+    return any(
+        entry.kind is InventoryKind.APPLICATION and (entry.recorded("Release") or entry.recorded("Epoch"))
+        for entry in entries
+    )
+
+
+def looks_dpkg(entries: Iterable[PackageEntry]) -> bool:
+    """Whether any application entry has a version only Debian-family packaging writes."""
+    return any(entry.kind is InventoryKind.APPLICATION and _DPKG_LOOKING.search(entry.version) for entry in entries)
+
+
+def scheme_from_evidence(rpm_fields: bool, platform: PlatformInfo | None, dpkg_looking: bool) -> VersionScheme:
+    """`scheme_for` from what an item showed: rpm fields, its platform, dpkg-looking versions (in that order)."""
+    if rpm_fields:
         return VersionScheme.RPM
     if platform is not None and (scheme := _from_platform(platform)) is not None:
         return scheme
-    if any(_DPKG_LOOKING.search(entry.version) for entry in applications):
+    if dpkg_looking:
         return VersionScheme.DPKG
     return VersionScheme.GENERIC
 

@@ -12,7 +12,7 @@ import pytest
 from bot.inventory import InventorySnapshot, PackageEntry, parse_configuration_item
 from bot.sim.fleet import Fleet
 from bot.span_store import ServerRef, SpanStore
-from bot.spans import PackageSpan, facts_of, snapshots, span_entry
+from bot.spans import DELETED_STATUSES, PackageSpan, facts_of, snapshots, span_entry
 
 
 def _recorded(fleet: Fleet, node_id: str) -> list[InventorySnapshot]:
@@ -30,7 +30,8 @@ def _as_kept(snapshot: InventorySnapshot) -> tuple[Any, ...]:
         snapshot.packages_known,
         snapshot.unmanaged,
         snapshot.platform,
-        sorted((span_entry(e) for e in snapshot.packages), key=repr),
+        # A deletion keeps no packages, whatever configuration the item still carries.
+        [] if snapshot.status in DELETED_STATUSES else sorted((span_entry(e) for e in snapshot.packages), key=repr),
     )
 
 
@@ -43,9 +44,12 @@ def _spans_of(recorded: list[InventorySnapshot]) -> set[PackageSpan]:
     spans: set[PackageSpan] = set()
     open_since: dict[PackageEntry, datetime] = {}
     for snapshot in sorted(recorded, key=lambda s: s.captured_at):
-        if not snapshot.packages_known:
+        if snapshot.status in DELETED_STATUSES:
+            present: set[PackageEntry] = set()  # a deleted server has nothing installed
+        elif not snapshot.packages_known:
             continue
-        present = {span_entry(e) for e in snapshot.packages}
+        else:
+            present = {span_entry(e) for e in snapshot.packages}
         for entry in [e for e in open_since if e not in present]:
             spans.add(PackageSpan(entry, open_since.pop(entry), snapshot.captured_at))
         for entry in present:
