@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from bot.errors import PackageNeverSeen, PkgwhenError, UnknownServer
-from bot.inventory import InventoryKind, InventorySnapshot, one_report_per_package
+from bot.inventory import InventoryKind, one_report_per_package
 from bot.messages import Message
 from bot.mrkdwn import code, escape
 from bot.plaintext import mrkdwn_to_text
@@ -26,6 +26,7 @@ from bot.render import (
 )
 from bot.servers import ManagedServer, resolve_server
 from bot.services import Services
+from bot.span_store import StoredHistory
 from bot.timeline import VersionChange, build_timeline, close_names, state_at
 from bot.who_changed import Lookup
 
@@ -42,7 +43,11 @@ def find_server(services: Services, wanted: str) -> ManagedServer:
         return resolve_server(wanted, services.fleet.servers())
 
 
-def read_snapshots(services: Services, server: ManagedServer, report: Report | None = None) -> list[InventorySnapshot]:
+def read_history(
+    services: Services, server: ManagedServer, package: str | None = None, report: Report | None = None
+) -> StoredHistory:
+    """The server's history from the store, after reading what Config recorded since: its items, holding
+    the packages `package` names (a name or a glob; None: the items alone)."""
     told = False
 
     def progress(done: int, total: int) -> None:
@@ -52,8 +57,10 @@ def read_snapshots(services: Services, server: ManagedServer, report: Report | N
             told = True
             report(f"Reading the history of {escape(server.label)}: {done} of {total} weeks read…")
 
-    read = services.history.read(server.node_id, progress=progress)
-    return services.snapshots.parse(read.items)
+    ref = services.server(server.node_id)
+    services.history.read_spans(ref, services.store, progress=progress)
+    folded = services.store.matching_names(ref, package) if package is not None else set()
+    return services.store.snapshots(ref, folded)
 
 
 def _askable(server: ManagedServer, change: VersionChange) -> bool:
@@ -74,7 +81,8 @@ def _lookup(server: ManagedServer, change: VersionChange) -> Lookup:
 def latest_change(services: Services, query: PackageQuery) -> Lookup:
     """`/pkgwhen SERVER PACKAGE why`: the package's newest recorded change, to ask the server about."""
     server = find_server(services, query.server)
-    timeline = build_timeline(read_snapshots(services, server), query.package)
+    history = read_history(services, server, query.package)
+    timeline = build_timeline(history.snapshots, query.package, scheme=history.scheme)
     if not timeline.changes:
         raise PackageNeverSeen(query.package, server.label, "its Config history", close_names([], query.package))
     change = timeline.changes[-1]
@@ -90,8 +98,9 @@ def answer_query(
     services: Services, query: PackageQuery, *, report: Report | None = None, page: int = 1, shared_by: str | None = None
 ) -> Message:
     server = find_server(services, query.server)
-    snapshots = read_snapshots(services, server, report)
-    timeline = build_timeline(snapshots, query.package)
+    history = read_history(services, server, query.package, report)
+    snapshots = history.snapshots
+    timeline = build_timeline(snapshots, query.package, scheme=history.scheme)
     asked = Asked(
         server_label=server.label,
         node_id=server.node_id,
@@ -108,11 +117,11 @@ def answer_query(
             f"Config history from {timeline.first_capture:%Y-%m-%d} to {timeline.last_capture:%Y-%m-%d} "
             f"({timeline.item_count} items, read back to the first record)"
         )
-        known = [s for s in snapshots if s.packages_known]
-        raise PackageNeverSeen(query.package, server.label, span, close_names(known[-3:] or snapshots[-1:], query.package))
+        recorded = [name for _, name in services.store.package_names(services.server(server.node_id))]
+        raise PackageNeverSeen(query.package, server.label, span, close_names(recorded, query.package))
     if query.mode is Mode.AT and query.at is not None:
         return render_point_in_time(
-            state_at(snapshots, query.package, query.at),
+            state_at(snapshots, query.package, query.at, scheme=history.scheme),
             asked,
             first_capture=timeline.first_known_capture or timeline.first_capture,
             now=services.clock(),

@@ -14,7 +14,6 @@ from botocore.exceptions import ClientError
 
 from bot.aws import calling, error_code, paged
 from bot.errors import PkgwhenError
-from bot.index import HistoryIndex, ServerNames
 from bot.inventory import (
     InventoryKind,
     MalformedItem,
@@ -24,6 +23,7 @@ from bot.inventory import (
     parse_time,
 )
 from bot.servers import ManagedServer
+from bot.span_store import ServerNames, SpanStore
 
 if TYPE_CHECKING:
     from mypy_boto3_config import ConfigServiceClient
@@ -67,7 +67,7 @@ class FleetGateway:
         ec2: EC2Client,
         config: ConfigServiceClient,
         *,
-        names: HistoryIndex | None = None,
+        names: SpanStore | None = None,
         cache_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -164,7 +164,9 @@ class ConfigHistory:
                 read_until=now,
             )
 
-    def read_spans(self, server: ServerRef, store: SpanStore, progress: Progress | None = None) -> SpanReadResult:
+    def read_spans(
+        self, server: ServerRef, store: SpanStore, progress: Progress | None = None, *, fresh: bool = False
+    ) -> SpanReadResult:
         """Read what Config recorded since the store's coverage into the store, item by item as windows arrive.
 
         Windows are fetched concurrently but handed to the store oldest first; each item is parsed once, in
@@ -176,7 +178,7 @@ class ConfigHistory:
             before = self._calls
             now = self._clock()
             coverage = store.coverage(server)
-            if coverage is not None and now - coverage.read_until < self._fresh_for:
+            if coverage is not None and not fresh and now - coverage.read_until < self._fresh_for:
                 # Read moments ago (a question just before, or alerts keep it current): nothing to ask Config.
                 return SpanReadResult(node_id, added=0, calls=0, read_from=None, read_until=coverage.read_until)
             read = store.begin_read(server)

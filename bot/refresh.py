@@ -17,7 +17,7 @@ from bot.associations import AssociationGateway
 from bot.fleet_gateway import FleetGateway
 from bot.history import ConfigHistory
 from bot.inventory import InventoryKind, InventorySnapshot
-from bot.snapshots import SnapshotCache
+from bot.span_store import ServerRef, SpanStore
 
 # Run statuses (Run Command invocation or association execution) that end a run without a capture.
 FAILED_STATUSES = frozenset(
@@ -142,7 +142,8 @@ class Observer:
         self,
         associations: AssociationGateway,
         history: ConfigHistory,
-        snapshots: SnapshotCache,
+        store: SpanStore,
+        server: ServerRef,
         fleet: FleetGateway,
         *,
         clock: Callable[[], datetime],
@@ -151,7 +152,8 @@ class Observer:
     ) -> None:
         self._associations = associations
         self._history = history
-        self._snapshots = snapshots
+        self._store = store
+        self._server = server
         self._fleet = fleet
         self._clock = clock
         self._command_id = command_id
@@ -181,13 +183,17 @@ class Observer:
 
     def recorded(self, run: RefreshRun) -> Recorded:
         """Config's newest item with packages before the run, and the newest one at all."""
-        snapshots = self._snapshots.parse(self._history.read(run.node_id).items)
-        if not snapshots:
+        # A refresh waits for a new item: read Config whatever the store's freshness window says.
+        self._history.read_spans(self._server, self._store, fresh=True)
+        items = self._store.items(self._server)
+        if not items:
             return Recorded(None, None)
         cutoff = run.started_at.replace(microsecond=0)
-        current = snapshots[-1]
-        before = [s for s in snapshots if s.captured_at < cutoff and s.packages_known]
-        return Recorded(before[-1] if before else None, current)
+        current = items[-1]
+        before = [f for f in items if f.captured_at < cutoff and f.packages_known]
+        wanted = [current.captured_at] + ([before[-1].captured_at] if before else [])
+        whole = {s.captured_at: s for s in self._store.snapshots_at(self._server, wanted)}
+        return Recorded(whole.get(before[-1].captured_at) if before else None, whole.get(current.captured_at))
 
     def _differs(self, run: RefreshRun, latest: InventorySnapshot | None) -> bool:
         current = self._fleet.current_inventory(run.node_id, {kind.value: [] for kind in InventoryKind})

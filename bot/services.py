@@ -18,6 +18,7 @@ from bot.index import HistoryIndex
 from bot.run_command import RunCommandGateway
 from bot.settings import Settings
 from bot.snapshots import SnapshotCache
+from bot.span_store import ServerRef, SpanStore
 
 
 def utc_now() -> datetime:
@@ -33,6 +34,7 @@ class Services:
     history: ConfigHistory
     fleet: FleetGateway
     index: HistoryIndex
+    store: SpanStore
     # --- /inventory (status, refresh): fields added here ---
     associations: AssociationGateway
     audit: AuditTrail
@@ -53,6 +55,7 @@ class Services:
     ) -> Services:
         aws = AwsClients.from_settings(settings, session)
         index = HistoryIndex(settings.index_path)
+        store = SpanStore(settings.store_path)
         config = aws.config_service()
         return cls(
             settings=settings,
@@ -63,9 +66,11 @@ class Services:
                 concurrency=settings.history_concurrency,
                 attempts=settings.aws_max_attempts,
                 clock=clock,
+                fresh_for=settings.history_fresh,
             ),
-            fleet=FleetGateway(aws.ssm(), aws.ec2(), config, names=index),
+            fleet=FleetGateway(aws.ssm(), aws.ec2(), config, names=store),
             index=index,
+            store=store,
             clock=clock,
             # --- /inventory (status, refresh): construction added here ---
             associations=AssociationGateway(aws.ssm(), aws.ssm_writes()),
@@ -78,6 +83,11 @@ class Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, never copied.
         return self
 
+    def server(self, node_id: str) -> ServerRef:
+        """A server of the bot's own account and region, as the store knows it."""
+        return ServerRef(node_id, region=self.settings.aws_region)
+
     def close(self) -> None:
         self.index.close()
+        self.store.close()
         self.audit.close()

@@ -47,6 +47,8 @@ class Settings:
     port: int = 3000
     history_concurrency: int = 8
     stale_after: timedelta = timedelta(days=1)
+    # A server whose history was read this recently is answered from the store without asking Config.
+    history_fresh: timedelta = timedelta(minutes=1)
     queue_url: str = ""
     log_format: str = "plain"
     log_level: str = "INFO"
@@ -72,6 +74,10 @@ class Settings:
     @property
     def index_path(self) -> Path:
         return self.state_dir / "history.sqlite3"
+
+    @property
+    def store_path(self) -> Path:
+        return self.state_dir / "store.duckdb"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
@@ -174,6 +180,7 @@ class Settings:
             port=integer("PKGWHEN_PORT", 3000, 1, 65535),
             history_concurrency=integer("PKGWHEN_HISTORY_CONCURRENCY", 8, 1, 64),
             stale_after=duration("PKGWHEN_STALE_AFTER", timedelta(days=1)),
+            history_fresh=duration("PKGWHEN_HISTORY_FRESH", timedelta(minutes=1)),
             queue_url=text("PKGWHEN_QUEUE_URL"),
             log_format=log_format,
             log_level=log_level,

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from bot.ingest import ItemReader
-from bot.inventory import InventoryKind, PackageEntry, PlatformInfo
+from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry, PlatformInfo
 from bot.spans import (
     DELETED_STATUSES,
     ItemFacts,
@@ -31,9 +31,14 @@ from bot.spans import (
     SpanBuilder,
     insert,
     package_state,
+    scheme_of,
+    snapshot_at,
     span_entry,
     tells_packages,
 )
+from bot.spans import snapshots as spans_snapshots
+from bot.timeline import is_glob, matching_names
+from bot.versions import VersionScheme
 
 log = logging.getLogger("pkgwhen.store")
 
@@ -56,6 +61,7 @@ CREATE TABLE IF NOT EXISTS items (
     -- the capture time of the server's previous item with package data: where a change's window opens
     prev_known_us BIGINT
 );
+CREATE TABLE IF NOT EXISTS server_names (node_id VARCHAR, name_tag VARCHAR, computer_name VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS span_ids;
 CREATE TABLE IF NOT EXISTS spans (
     span_id BIGINT, sid INTEGER, kind VARCHAR, folded VARCHAR, name VARCHAR, version VARCHAR, arch VARCHAR,
@@ -90,6 +96,22 @@ class ServerRef:
     node_id: str
     account: str = ""
     region: str = ""
+
+
+@dataclass(frozen=True)
+class ServerNames:
+    """What a server was called: its EC2 Name tag and its computer name (either may be unknown)."""
+
+    name_tag: str | None = None
+    computer_name: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredHistory:
+    """A server's items as snapshots (of the packages asked for), and its version order."""
+
+    snapshots: tuple[InventorySnapshot, ...]
+    scheme: VersionScheme
 
 
 @dataclass(frozen=True)
@@ -161,7 +183,7 @@ class SpanStore:
             db.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
         elif found[0] != SCHEMA_VERSION:
             log.info("the store at %s has schema %s, this pkgwhen %s: rebuilding it", self._path, found[0], SCHEMA_VERSION)
-            for table in ("spans", "items", "servers", "meta"):
+            for table in ("spans", "items", "servers", "server_names", "meta"):
                 db.execute(f"DROP TABLE {table}")
             db.execute("DROP SEQUENCE span_ids")
             db.execute(_SCHEMA)
@@ -185,13 +207,21 @@ class SpanStore:
 
     # --- servers ---------------------------------------------------------------------------------------
     def _sid(self, server: ServerRef, *, create: bool) -> int | None:
+        """The store's number for a server. An empty account means the bot's own account, whose id pkgwhen
+        may not know: it matches the server in the region whatever account its items named."""
         key = (server.account, server.region, server.node_id)
         with self._lock:
             if key in self._sids:
                 return self._sids[key]
-            row = self._db.execute(
-                "SELECT sid FROM servers WHERE account = ? AND region = ? AND node_id = ?", list(key)
-            ).fetchone()
+            if server.account:
+                row = self._db.execute(
+                    "SELECT sid FROM servers WHERE account = ? AND region = ? AND node_id = ?", list(key)
+                ).fetchone()
+            else:
+                row = self._db.execute(
+                    "SELECT min(sid) FROM servers WHERE region = ? AND node_id = ? HAVING count(*) > 0",
+                    [server.region, server.node_id],
+                ).fetchone()
             if row is None:
                 if not create:
                     return None
@@ -204,14 +234,37 @@ class SpanStore:
             return int(row[0])
 
     def coverage(self, server: ServerRef) -> Coverage | None:
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return None
         with self._lock:
-            row = self._db.execute(
-                "SELECT first_us, read_until_us FROM servers WHERE account = ? AND region = ? AND node_id = ?",
-                [server.account, server.region, server.node_id],
-            ).fetchone()
+            row = self._db.execute("SELECT first_us, read_until_us FROM servers WHERE sid = ?", [sid]).fetchone()
         if row is None or row[0] is None or row[1] is None:
             return None
         return Coverage(_at(row[0]), _at(row[1]))
+
+    def server_names(self) -> dict[str, ServerNames]:
+        """The names pkgwhen has seen each server by: a retired server keeps them after AWS forgets it."""
+        with self._lock:
+            rows = self._db.execute("SELECT node_id, name_tag, computer_name FROM server_names").fetchall()
+        return {row[0]: ServerNames(row[1], row[2]) for row in rows}
+
+    def remember_server_names(self, names: Mapping[str, ServerNames]) -> None:
+        """Record names (a name not given keeps the one remembered); a server with none is recorded as
+        looked up, so it is not looked up again."""
+        if not names:
+            return
+        with self._transaction() as db:
+            known = {row[0]: (row[1], row[2]) for row in db.execute("SELECT * FROM server_names").fetchall()}
+            db.execute("DELETE FROM server_names WHERE node_id IN (SELECT UNNEST(?))", [list(names)])
+            rows = [
+                (node_id, n.name_tag or known.get(node_id, (None, None))[0], n.computer_name or known.get(node_id, (None, None))[1])
+                for node_id, n in names.items()
+            ]
+            db.execute(
+                "INSERT INTO server_names SELECT UNNEST(?), UNNEST(?), UNNEST(?)",
+                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
 
     # --- reading ---------------------------------------------------------------------------------------
     def items(self, server: ServerRef) -> list[ItemFacts]:
@@ -237,6 +290,55 @@ class SpanStore:
                 return []
             query += " AND (kind, folded) IN (SELECT UNNEST(?), UNNEST(?))"
             params += [[k for k, _ in wanted], [f for _, f in wanted]]
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY since_us", params).fetchall()
+        return [_span(row) for row in rows]
+
+    def matching_names(self, server: ServerRef, pattern: str) -> set[str]:
+        """The casefolded names `pattern` means on this server (exact name first, else the glob's matches)."""
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return set()
+        wanted = pattern.strip().casefold()
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM spans WHERE sid = ? AND folded = ? LIMIT 1", [sid, wanted]).fetchone():
+                return {wanted}
+        if not is_glob(wanted):
+            return set()
+        return matching_names(wanted, (name.casefold() for _, name in self.package_names(server)))
+
+    def snapshots(self, server: ServerRef, folded: Iterable[str] | None = None) -> StoredHistory:
+        """Every item of the server as a snapshot holding the packages named (casefolded; None: all)."""
+        items = self.items(server)
+        spans = self.spans_named(server, folded)
+        return StoredHistory(tuple(spans_snapshots(items, spans)), scheme_of(items))
+
+    def snapshots_at(self, server: ServerRef, captures: Iterable[datetime]) -> list[InventorySnapshot]:
+        """The server's items captured at these moments, each whole (every package it held)."""
+        wanted = sorted(set(captures))
+        facts = [f for f in self.items(server) if f.captured_at in set(wanted)]
+        sid = self._sid(server, create=False)
+        if sid is None or not facts:
+            return []
+        condition = " OR ".join("(since_us <= ? AND (until_us IS NULL OR until_us > ?))" for _ in wanted)
+        params = [value for moment in wanted for value in (_us(moment), _us(moment))]
+        with self._lock:
+            loaded = self._loaded(self._db, sid, condition, params)
+        return [snapshot_at(f, loaded) for f in facts]
+
+    def spans_named(self, server: ServerRef, folded: Iterable[str] | None = None) -> list[PackageSpan]:
+        """The server's spans of the packages named (casefolded, any inventory type; None: all)."""
+        sid = self._sid(server, create=False)
+        if sid is None:
+            return []
+        query = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE sid = ?"
+        params: list[Any] = [sid]
+        if folded is not None:
+            names = sorted(set(folded))
+            if not names:
+                return []
+            query += " AND folded IN (SELECT UNNEST(?))"
+            params.append(names)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY since_us", params).fetchall()
         return [_span(row) for row in rows]
@@ -403,6 +505,7 @@ class SpanStore:
             self._write_spans(db, sid, [s for s in read.closed if s not in ended_set])
             self._write_spans(db, sid, [s for s in read.builder.open_spans() if s not in loaded])
             self._write_items(db, sid, read.new_items)
+            self._adopt_account(db, sid, read.new_items)
             self._move_coverage(db, sid, first_capture, read_until)
             self._link_items(db, sid)
         for facts, entries in read.late:
@@ -463,6 +566,13 @@ class SpanStore:
             "WHERE items.sid = $1 AND items.state_id = linked.state_id",
             [sid],
         )
+
+    @staticmethod
+    def _adopt_account(db: duckdb.DuckDBPyConnection, sid: int, items: Sequence[ItemFacts]) -> None:
+        """A server first read without knowing the account takes the account its items name."""
+        account = next((facts.account_id for facts in items if facts.account_id), "")
+        if account:
+            db.execute("UPDATE servers SET account = ? WHERE sid = ? AND account = ''", [account, sid])
 
     @staticmethod
     def _move_coverage(db: duckdb.DuckDBPyConnection, sid: int, first_capture: datetime, read_until: datetime) -> None:

@@ -201,12 +201,21 @@ def _ordered(snapshots: Iterable[InventorySnapshot]) -> list[InventorySnapshot]:
 
 
 def _matcher(pattern: str, keys: Iterable[PackageKey]) -> set[PackageKey]:
+    folded = matching_names(pattern, {key[1] for key in keys})
+    return {key for key in keys if key[1] in folded}
+
+
+def matching_names(pattern: str, folded_names: Iterable[str]) -> set[str]:
+    """The casefolded package names `pattern` means: the exact name if there is one, else the glob's matches."""
     wanted = pattern.strip().casefold()
-    keys = set(keys)
-    exact = {key for key in keys if key[1] == wanted}
-    if exact or not (_GLOB_CHARS & set(wanted)):
-        return exact
-    return {key for key in keys if fnmatch.fnmatchcase(key[1], wanted)}
+    names = set(folded_names)
+    if wanted in names or not is_glob(wanted):
+        return {wanted} & names
+    return {name for name in names if fnmatch.fnmatchcase(name, wanted)}
+
+
+def is_glob(pattern: str) -> bool:
+    return bool(_GLOB_CHARS & set(pattern))
 
 
 def _recorded_names(snapshots: Sequence[InventorySnapshot]) -> dict[PackageKey, str]:
@@ -506,12 +515,15 @@ def diff_snapshots(
     )
 
 
-def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> PackageTimeline:
+def build_timeline(
+    snapshots: Sequence[InventorySnapshot], pattern: str, *, scheme: VersionScheme | None = None
+) -> PackageTimeline:
     """The recorded changes of the packages matching `pattern` on one node.
 
     `pattern` is a package name (any case) or a glob (`openssl*`, `KB50*`, case-insensitive); an exact
     name wins over a glob reading. Snapshots may come in any order and repeat. Raises ValueError when
-    there are no snapshots or they belong to more than one node.
+    there are no snapshots or they belong to more than one node. `scheme` is the node's version order when
+    the snapshots hold only some of its packages (read from spans); by default it is decided from them.
     """
     ordered = _ordered(snapshots)
     if not ordered:
@@ -523,7 +535,7 @@ def build_timeline(snapshots: Sequence[InventorySnapshot], pattern: str) -> Pack
     names = _recorded_names(known)
     labels = _labels(names)
     matched = sorted(_matcher(pattern, names), key=lambda k: (labels[k].casefold(), k[0].value))
-    scheme = _scheme(ordered)
+    scheme = scheme or _scheme(ordered)
 
     changes: list[VersionChange] = []
     removed_keys: set[tuple[PackageKey, str | None]] = set()
@@ -630,7 +642,9 @@ def _unmanaged_since(ordered: Sequence[InventorySnapshot]) -> datetime | None:
     return since
 
 
-def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime) -> dict[str, PointInTime]:
+def state_at(
+    snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime, *, scheme: VersionScheme | None = None
+) -> dict[str, PointInTime]:
     """What each package matching `pattern` looked like at `at`, keyed by package name.
 
     Inside a change window the package's own install time decides when it falls on one side of `at`;
@@ -638,7 +652,7 @@ def state_at(snapshots: Sequence[InventorySnapshot], pattern: str, at: datetime)
     is known; after the newest capture the newest known state is given.
     """
     at = parse_time(at)
-    timeline = build_timeline(snapshots, pattern)
+    timeline = build_timeline(snapshots, pattern, scheme=scheme)
     known = _known(_ordered(snapshots))
     if not known:
         return {}

@@ -62,7 +62,8 @@ def read_history(default_fleet: Fleet, tmp_path_factory: pytest.TempPathFactory)
         for node in default_fleet.nodes():
             if node.items:
                 ws.services.history.read(node.node_id)
-    return ws.settings.index_path
+                ws.services.history.read_spans(ws.services.server(node.node_id), ws.services.store)
+    return state
 
 
 @pytest.fixture
@@ -74,8 +75,7 @@ def workspace(
     make_fleet = options.pop("fleet", None)
     state_dir = tmp_path / "state"
     if make_fleet is None and not options.get("cold"):
-        state_dir.mkdir()
-        shutil.copyfile(read_history, state_dir / read_history.name)
+        shutil.copytree(read_history, state_dir)
     with SimWorkspace(
         make_fleet() if make_fleet else fleet,
         env=options.get("env"),

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.answers import find_server, read_snapshots
+from bot.answers import find_server, read_history
 from bot.associations import InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
 from bot.audit import AuditEntry, Outcome
 from bot.aws import error_code
@@ -164,7 +164,7 @@ def status_answer(services: Services, wanted: str) -> Message:
     node = services.associations.node_status(server.node_id) if server.managed else None
     association = services.associations.inventory_association(server.node_id) if node is not None else None
     captured = services.associations.capture_time(server.node_id) if node is not None else None
-    recorded = recorded_life(read_snapshots(services, server)) if node is None else None
+    recorded = recorded_life(read_history(services, server).snapshots) if node is None else None
     return render_status(
         server.label,
         node,
@@ -229,7 +229,8 @@ def _run(
     observer = Observer(
         services.associations,
         services.history,
-        services.snapshots,
+        services.store,
+        services.server(server.node_id),
         services.fleet,
         clock=services.clock,
         command_id=result.command_id,
