@@ -1,117 +1,241 @@
-"""Benchmark: reading a server's package history — naive pager vs pkgwhen cold vs pkgwhen warm — and ack latency.
+"""Benchmark: one server's package history, read cold, warm and after a restart, against the floor.
 
-Run: `.venv/bin/python -m tests.bench.history` (add `--quick` for a smaller run). Everything runs in this
-process against the AWS stand-in with 100 ms latency per call and a calls-per-second limit; figures are
-reported as measured and as ratios against the naive pager of the same run.
+Run: `.venv/bin/python -m tests.bench.history [--packages 2000 --years 1 --every-days 7]`. The AWS stand-in
+serves a synthetic server from its own process (so its work does not share this one's interpreter) with
+`--latency-ms` per call and `--calls-per-second` before it throttles; capture times carry milliseconds,
+as Config's do. Figures, each the minimum of `--runs` runs:
+
+- floor: what a perfect reader needs, the calls (one per 7-day window, plus the first item) at the
+  stand-in's latency with `--concurrency` in flight, or at its rate limit, whichever is longer;
+- naive: the AWS CLI's pager (one call after another) and a timeline from whole items (skip: `--no-naive`);
+- cold: pkgwhen's first question (openssl) into an empty store; warm: another package (curl) in the same
+  process; restart: a third package from a new store object on the same file;
+- peak RSS above the process's baseline before the reads, measured in a separate process without the
+  timing runs; the store's size on disk against the history's JSON.
+
+The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
+import os
 import statistics
 import tempfile
 import threading
 import time
-import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import urlencode
 
 import boto3
 from botocore.config import Config as BotoConfig
 
-from bot.history import ConfigHistory
+from bot.history import ConfigHistory, windows
 from bot.index import HistoryIndex
 from bot.inventory import parse_configuration_item
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
-from bot.sim.fleet import Fleet, SimNode
+from bot.sim.fleet import Entry, Fleet, SimNode
 from bot.sim.workspace import SimWorkspace
-from bot.snapshots import SnapshotCache
+from bot.span_store import ServerRef, SpanStore
 from bot.timeline import build_timeline
 
 T = TypeVar("T")
 NODE = "i-0bench0000000000a"
-NOW = datetime.now(UTC).replace(microsecond=0)
+RESOURCE_TYPE: Final = "AWS::SSM::ManagedInstanceInventory"
 
 
-def synthetic_fleet(packages: int, changes: int, years: float) -> Fleet:
-    """One Amazon Linux server: `packages` rpm packages, `changes` recorded changes spread over `years`."""
+@dataclass(frozen=True)
+class Shape:
+    packages: int
+    years: float
+    every_days: float
+    latency_s: float
+    calls_per_second: float
+    concurrency: int
+
+
+def _entry(name: str, version: str, at: datetime) -> Entry:
+    return {
+        "Name": name,
+        "Version": version,
+        "Release": "1.amzn2",
+        "Architecture": "x86_64",
+        "InstalledTime": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "PackageId": f"{name}-{version}-1.amzn2.src.rpm",
+        "Publisher": "Amazon Linux",
+        "Summary": f"The {name} package, which does what {name} does",
+        "URL": f"https://example.org/{name}",
+        "ApplicationType": "System Environment/Libraries",
+    }
+
+
+def synthetic_fleet(packages: int, years: float, every_days: float, now: datetime) -> Fleet:
+    """One Amazon Linux server with `packages` rpm packages, patched every `every_days` for `years`:
+    each patch upgrades five packages (openssl and curl among them now and then)."""
     fleet = Fleet()
-    start = NOW - timedelta(days=365 * years)
+    start = now - timedelta(days=365 * years)
     node = fleet.add(
         SimNode(NODE, "ip-10-0-0-1.ec2.internal", "Linux", "Amazon Linux", "2", "3.0.0.0", "10.0.0.1", start, name_tag="bench")
     )
-    for i in range(packages):
-        name = "openssl" if i == 0 else "curl" if i == 1 else f"pkg{i:03d}"
-        node.install({"Name": name, "Version": "1.0", "Release": "1.amzn2", "Architecture": "x86_64",
-                      "InstalledTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "PackageId": f"{name}-1.0-1.amzn2.src.rpm",
-                      "Publisher": "Amazon Linux", "Summary": f"The {name} package"})
-    fleet.capture(NODE, start + timedelta(minutes=5))
-    step = (NOW - start - timedelta(hours=1)) / changes
-    for c in range(1, changes + 1):
-        at = start + step * c
-        for offset in range(5):  # each change upgrades five packages, openssl and curl among them now and then
-            index = (c * 7 + offset * 31) % packages
-            name = "openssl" if index == 0 else "curl" if index == 1 else f"pkg{index:03d}"
-            node.replace({"Name": name, "Version": f"1.{c}", "Release": "1.amzn2", "Architecture": "x86_64",
-                          "InstalledTime": (at - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "PackageId": f"{name}-1.{c}-1.amzn2.src.rpm", "Publisher": "Amazon Linux"})
-        fleet.capture(NODE, at)
+    names = ["openssl", "curl"] + [f"pkg{i:04d}" for i in range(2, packages)]
+    for name in names:
+        node.install(_entry(name, "1.0", start))
+    fleet.capture(NODE, start + timedelta(minutes=5, milliseconds=123))
+    patch = 0
+    at = start + timedelta(days=every_days)
+    while at < now - timedelta(hours=1):
+        patch += 1
+        for offset in range(5):
+            node.replace(_entry(names[(patch * 7 + offset * 31) % packages], f"1.{patch}", at - timedelta(minutes=10)))
+        fleet.capture(NODE, at + timedelta(milliseconds=patch % 1000))
+        at += timedelta(days=every_days)
     return fleet
 
 
-@dataclass
-class Measure:
-    label: str
-    calls: int
-    seconds: float
-    peak_mib: float
+def _serve(conn: Connection, shape: Shape, now: datetime) -> None:
+    """The stand-in's process: build the server, serve it, report its size, stop when told."""
+    fleet = synthetic_fleet(shape.packages, shape.years, shape.every_days, now)
+    node = fleet.node(NODE)
+    assert node is not None
+    faults = Faults(latency_s=shape.latency_s, calls_per_second=shape.calls_per_second)
+    with AwsStandIn(fleet, faults) as stand_in:
+        json_bytes = sum(len(item["configuration"]) for item in node.items)
+        conn.send((stand_in.url, len(node.items), json_bytes, node.items[0]["configurationItemCaptureTime"]))
+        conn.recv()
 
 
-def measured(label: str, stand_in: AwsStandIn, run: Callable[[], T]) -> tuple[Measure, T]:
-    calls_before = len(stand_in.calls)
-    tracemalloc.start()
-    started = time.perf_counter()
-    result = run()
-    seconds = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return Measure(label, len(stand_in.calls) - calls_before, seconds, peak / 2**20), result
-
-
-def client(url: str, mode: Literal["standard", "adaptive"] = "standard", attempts: int = 10) -> Any:
+def _client(url: str) -> Any:
     return boto3.client(
         "config",
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"mode": mode, "total_max_attempts": attempts}, max_pool_connections=32),
+        config=BotoConfig(retries={"total_max_attempts": 1}, max_pool_connections=32),
     )
 
 
 def naive(url: str) -> int:
-    """What `aws configservice get-resource-config-history` does: follow nextToken, one call after another."""
+    """What `aws configservice get-resource-config-history` does: follow nextToken, one call after another;
+    then a timeline from whole items, as pkgwhen did before spans."""
+    client = boto3.client(
+        "config",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 10}),
+    )
     items = []
-    for page in client(url).get_paginator("get_resource_config_history").paginate(
-        resourceType="AWS::SSM::ManagedInstanceInventory", resourceId=NODE
-    ):
+    for page in client.get_paginator("get_resource_config_history").paginate(resourceType=RESOURCE_TYPE, resourceId=NODE):
         items.extend(page["configurationItems"])
-    snapshots = [parse_configuration_item(i) for i in items]
-    build_timeline(snapshots, "openssl")
+    build_timeline([parse_configuration_item(i) for i in items], "openssl")
     return len(items)
 
 
-def pkgwhen_read(history: ConfigHistory, snapshots: SnapshotCache, package: str) -> int:
-    """What the bot does for a question: read (index first), parse what it has not parsed yet, build the timeline."""
-    read = history.read(NODE)
-    build_timeline(snapshots.parse(read.items), package)
-    return len(read.items)
+def ask(history: ConfigHistory, store: SpanStore, package: str) -> int:
+    """What the bot does for a question: read into the store (or not, within the freshness window), then
+    the timeline from the spans of the package."""
+    server = ServerRef(NODE)
+    history.read_spans(server, store)
+    stored = store.snapshots(server, store.matching_names(server, package))
+    timeline = build_timeline(stored.snapshots, package, scheme=stored.scheme)
+    assert timeline.matched_names, package
+    return len(stored.snapshots)
+
+
+def timed(run: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def _history(url: str, store: SpanStore, concurrency: int) -> ConfigHistory:
+    del store
+    return ConfigHistory(_client(url), HistoryIndex(":memory:"), concurrency=concurrency, fresh_for=timedelta(minutes=5))
+
+
+def _store_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def _rss_mib(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _memory_run(conn: Connection, url: str, concurrency: int) -> None:
+    """A cold read in a fresh process: peak resident memory above what the process held before it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SpanStore(Path(tmp) / "store.duckdb")
+        history = _history(url, store, concurrency)
+        before = _rss_mib()
+        ask(history, store, "openssl")
+        conn.send(_rss_mib("VmHWM") - before)
+
+
+def measure(shape: Shape, runs: int, with_naive: bool) -> dict[str, Any]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    server = context.Process(target=_serve, args=(child, shape, now), daemon=True)
+    server.start()
+    try:
+        url, items, json_bytes, first = parent.recv()
+        calls = len(windows(first, now)) + 1
+        floor = max(calls * shape.latency_s / shape.concurrency, calls / shape.calls_per_second)
+        naive_s = min(timed(lambda: naive(url))[0] for _ in range(runs)) if with_naive else None
+        cold, warm, restart, made, size = [], [], [], 0, 0
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "store.duckdb"
+                store = SpanStore(path)
+                history = _history(url, store, shape.concurrency)
+                cold.append(timed(lambda: ask(history, store, "openssl"))[0])
+                made = history.calls
+                warm.append(timed(lambda: ask(history, store, "curl"))[0])
+                store.close()
+                size = _store_size(path)
+                again = SpanStore(path)
+                restart.append(timed(lambda: ask(_history(url, again, shape.concurrency), again, "pkg0005"))[0])
+                again.close()
+        memory_parent, memory_child = context.Pipe()
+        memory = context.Process(target=_memory_run, args=(memory_child, url, shape.concurrency))
+        memory.start()
+        peak = float(memory_parent.recv())
+        memory.join()
+    finally:
+        parent.send("stop")
+        server.join(timeout=30)
+    figures = {
+        "packages": shape.packages,
+        "items": items,
+        "calls": made,
+        "floor_s": round(floor, 3),
+        "naive_s": None if naive_s is None else round(naive_s, 3),
+        "cold_s": round(min(cold), 3),
+        "warm_s": round(min(warm), 4),
+        "restart_s": round(min(restart), 4),
+        "peak_rss_mib": round(peak, 1),
+        "index_mib": round(size / 2**20, 3),
+        "history_json_mib": round(json_bytes / 2**20, 1),
+    }
+    figures["cold_vs_floor"] = round(figures["cold_s"] / floor, 2)
+    figures["warm_vs_floor"] = round(figures["warm_s"] / floor, 3)
+    figures["restart_vs_floor"] = round(figures["restart_s"] / floor, 3)
+    figures["index_vs_json"] = round(size / json_bytes, 4)
+    return figures
 
 
 def ack_latencies(count: int) -> list[float]:
@@ -136,50 +260,51 @@ def ack_latencies(count: int) -> list[float]:
 
         with ThreadPoolExecutor(max_workers=count) as pool:
             latencies = list(pool.map(send, bodies))
-        # Let the lazy answers finish before the stand-ins stop.
         workspace.slack.wait_for(lambda s: len(s.calls_to("response_url")) >= 2 * count, timeout=60)
         return latencies
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one year, 200 packages, 30 changes")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--packages", type=int, default=2000)
+    parser.add_argument("--years", type=float, default=1.0)
+    parser.add_argument("--every-days", type=float, default=7.0)
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--calls-per-second", type=float, default=50.0)
-    parser.add_argument("--retry-mode", default="standard", choices=["standard", "adaptive"])
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive pager (slow on long histories)")
+    parser.add_argument("--quick", action="store_true", help="500 packages, one run: a smoke test")
+    parser.add_argument("--acks", type=int, default=0, help="also send this many signed commands at once")
     args = parser.parse_args()
-    years, packages, changes = (1.0, 200, 30) if args.quick else (2.0, 500, 60)
-
-    fleet = synthetic_fleet(packages, changes, years)
-    faults = Faults(latency_s=args.latency_ms / 1000, calls_per_second=args.calls_per_second)
-    node = fleet.node(NODE)
-    assert node is not None
-    print(f"One server: {years:g} years of history, {packages} packages, {changes} changes "
-          f"({len(node.items)} Config items); stand-in: {args.latency_ms:.0f} ms per call, "
-          f"{args.calls_per_second:g} calls/s before throttling.")
-    with AwsStandIn(fleet, faults) as stand_in, tempfile.TemporaryDirectory() as tmp:
-        base, items = measured("naive sequential pager", stand_in, lambda: naive(stand_in.url))
-        history = ConfigHistory(client(stand_in.url, args.retry_mode, attempts=1), HistoryIndex(Path(tmp) / "index.sqlite3"), concurrency=8)
-        cache = SnapshotCache()
-        cold, cold_items = measured("pkgwhen cold (openssl)", stand_in, lambda: pkgwhen_read(history, cache, "openssl"))
-        warm, warm_items = measured("pkgwhen warm (curl)", stand_in, lambda: pkgwhen_read(history, cache, "curl"))
-        assert items == cold_items == warm_items, (items, cold_items, warm_items)
-        throttled = sum(1 for c in stand_in.calls if c.error_code == "ThrottlingException")
-    print(f"\n{'':28}{'calls':>7}{'wall s':>9}{'peak MiB':>10}{'time vs naive':>15}")
-    for m in (base, cold, warm):
-        print(f"{m.label:28}{m.calls:>7}{m.seconds:>9.2f}{m.peak_mib:>10.1f}{m.seconds / base.seconds:>15.3f}")
-    print(f"(all three read the same {items} items; {throttled} calls were throttled and retried)")
-    history_calls_warm = warm.calls
-    print(f"targets: cold <= 0.25 x naive: {'met' if cold.seconds <= 0.25 * base.seconds else 'MISSED'}; "
-          f"warm <= 1 history call: {'met' if history_calls_warm <= 1 else 'MISSED'} ({history_calls_warm}); "
-          f"warm < 0.5 s: {'met' if warm.seconds < 0.5 else 'MISSED'}")
-
-    latencies = sorted(ack_latencies(20))
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))] * 1000
-    print(f"\nack latency, 20 signed /pkgwhen commands at once over HTTP: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-          f"(target p99 < 100 ms: {'met' if p99 < 100 else 'MISSED'})")
+    shape = Shape(
+        packages=500 if args.quick else args.packages,
+        years=args.years,
+        every_days=args.every_days,
+        latency_s=args.latency_ms / 1000,
+        calls_per_second=args.calls_per_second,
+        concurrency=args.concurrency,
+    )
+    figures = measure(shape, 1 if args.quick else args.runs, not args.no_naive)
+    print(
+        f"One server, {shape.packages} packages, {shape.years:g} years patched every {shape.every_days:g} days "
+        f"({figures['items']} Config items, {figures['history_json_mib']} MiB of JSON); stand-in "
+        f"{args.latency_ms:g} ms per call, {shape.calls_per_second:g} calls/s."
+    )
+    print(f"floor {figures['floor_s']} s ({figures['calls']} calls)   naive {figures['naive_s']} s")
+    print(f"cold {figures['cold_s']} s = {figures['cold_vs_floor']}x floor (target <= 1.5)")
+    print(f"warm {figures['warm_s']} s = {figures['warm_vs_floor']}x floor (target <= 0.05)")
+    print(f"after restart {figures['restart_s']} s = {figures['restart_vs_floor']}x floor (target <= 0.10)")
+    print(f"peak RSS {figures['peak_rss_mib']} MiB above baseline (target <= 100); store {figures['index_mib']} MiB "
+          f"= {figures['index_vs_json']} of the JSON (target <= 0.02)")
+    if args.acks:
+        latencies = sorted(ack_latencies(args.acks))
+        p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+        figures["ack_p50_ms"] = round(statistics.median(latencies) * 1000, 1)
+        figures["ack_p99_ms"] = round(p99 * 1000, 1)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     main()
