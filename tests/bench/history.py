@@ -153,9 +153,9 @@ def ask(history: ConfigHistory, store: SpanStore, package: str) -> int:
     return len(stored.snapshots)
 
 
-def timed(run: Callable[[], T]) -> tuple[float, T]:
+def timed(run: Callable[..., T], *args: Any) -> tuple[float, T]:
     started = time.perf_counter()
-    result = run()
+    result = run(*args)
     return time.perf_counter() - started, result
 
 
@@ -195,20 +195,20 @@ def measure(shape: Shape, runs: int, with_naive: bool) -> dict[str, Any]:
         url, items, json_bytes, first = parent.recv()
         calls = len(windows(first, now)) + 1
         floor = max(calls * shape.latency_s / shape.concurrency, calls / shape.calls_per_second)
-        naive_s = min(timed(lambda: naive(url))[0] for _ in range(runs)) if with_naive else None
+        naive_s = min(timed(naive, url)[0] for _ in range(runs)) if with_naive else None
         cold, warm, restart, made, size = [], [], [], 0, 0
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "store.duckdb"
                 store = SpanStore(path)
                 history = _history(url, store, shape.concurrency)
-                cold.append(timed(lambda: ask(history, store, "openssl"))[0])
+                cold.append(timed(ask, history, store, "openssl")[0])
                 made = history.calls
-                warm.append(timed(lambda: ask(history, store, "curl"))[0])
+                warm.append(timed(ask, history, store, "curl")[0])
                 store.close()
                 size = _store_size(path)
                 again = SpanStore(path)
-                restart.append(timed(lambda: ask(_history(url, again, shape.concurrency), again, "pkg0005"))[0])
+                restart.append(timed(ask, _history(url, again, shape.concurrency), again, "pkg0005")[0])
                 again.close()
         memory_parent, memory_child = context.Pipe()
         memory = context.Process(target=_memory_run, args=(memory_child, url, shape.concurrency))
