@@ -42,7 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
     # --- change alerts: subcommands added here (worker, explain) ---
     worker = commands.add_parser("worker", help="post change alerts from the SQS queue of Config notifications")
-    worker.add_argument("--wait-seconds", type=int, default=20, help="long-poll wait per receive (0-20, default 20)")
+    worker.add_argument(
+        "--wait-seconds", type=int, default=5,
+        help="long-poll wait per receive (0-20, default 5; kept under PKGWHEN_STOP_TIMEOUT so a stop never waits for it)",
+    )
     worker.add_argument("--visibility-timeout", type=int, default=120, help="seconds a received message stays hidden")
     worker.add_argument("--retry-delay", type=int, default=30, help="seconds before a failed message is tried again")
     explain = commands.add_parser("explain", help="what the alert worker would post for a message body, or why not")
@@ -71,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve()
         # --- change alerts: dispatch added here ---
         if args.command == "worker":
-            from bot.alert_worker import worker_command
+            from bot.alerts.runtime import worker_command
 
             return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay)
         if args.command == "explain":

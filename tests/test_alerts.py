@@ -341,7 +341,7 @@ def test_the_previous_item_is_read_backwards_from_the_capture_time_not_the_whole
     """A first alert about a server with a long history costs a few calls, not one per week of it."""
     import boto3
 
-    from bot.alert_worker import ItemSource
+    from bot.alerts.sources import ItemSource
     from bot.history import ConfigHistory
     from bot.index import HistoryIndex
     from bot.inventory import parse_configuration_item
