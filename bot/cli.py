@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--visibility-timeout", type=int, default=120, help="seconds a received message stays hidden")
     worker.add_argument("--retry-delay", type=int, default=30, help="seconds before a failed message is tried again")
+    worker.add_argument(
+        "--slack-timeout", type=int, default=10,
+        help="seconds a call to Slack may take; after an unknown outcome the channel is read for the post 3 times this later",
+    )
     explain = commands.add_parser("explain", help="what the alert worker would post for a message body, or why not")
     explain.add_argument("file", type=Path, metavar="FILE", help="an SQS message body (any form Config delivers)")
     explain.add_argument(
@@ -76,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "worker":
             from bot.alerts.runtime import worker_command
 
-            return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay)
+            return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay, args.slack_timeout)
         if args.command == "explain":
             from bot.explain import explain_command
 

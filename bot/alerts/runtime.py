@@ -88,7 +88,7 @@ def build_alert_worker(
     )
 
 
-def worker_command(wait_seconds: int = 5, visibility_timeout: int = 120, retry_delay: int = 30) -> int:
+def worker_command(wait_seconds: int = 5, visibility_timeout: int = 120, retry_delay: int = 30, slack_timeout: int = 10) -> int:
     """`pkgwhen worker`: run until SIGTERM/SIGINT, then stop within PKGWHEN_STOP_TIMEOUT; 1 if the worker died."""
     from bot import logs
 
@@ -100,6 +100,9 @@ def worker_command(wait_seconds: int = 5, visibility_timeout: int = 120, retry_d
         wait_seconds=max(0, min(20, wait_seconds)),
         visibility_timeout=max(1, visibility_timeout),
         retry_delay_s=max(0, retry_delay),
+        slack_timeout_s=max(1, slack_timeout),
+        # Slack may still act on a request its client gave up on: look for the post well after that.
+        settle_s=3.0 * max(1, slack_timeout),
     )
     try:
         worker = build_alert_worker(settings, tuning=tuning)

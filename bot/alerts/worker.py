@@ -119,8 +119,6 @@ class _Round:
     seen: dict[tuple[str, str], str | None] = field(default_factory=dict)
     changes: dict[str, ConfigChange | Skip] = field(default_factory=dict)
     routes: dict[str, str] = field(default_factory=dict)
-    # Some message's AWS reads succeeded in the current pass: AWS is up.
-    aws_answered: bool = False
 
 
 @dataclass
@@ -381,8 +379,6 @@ class AlertWorker:
 
     def _handle_pending(self, received: list[Received], state: _Round, now: float) -> None:
         """Handle every message not handled yet; transient AWS failures hold it, anything else is its own failure."""
-        state.aws_answered = False
-        failing_alone: list[Received] = []
         for message in received:
             if message.outcome not in (Outcome.PENDING, Outcome.HOLD) or message.message_id not in state.changes:
                 continue
@@ -392,11 +388,9 @@ class AlertWorker:
                 self._handle(message, state, now)
             except (NotAConfigMessage, MalformedItem) as error:
                 self._poison(message, str(error))
-            except (Throttled, TagsUnknown) as error:
-                self._hold(message, str(error))
-            except AwsUnavailable as error:
-                self._hold(message, str(error))
-                failing_alone.append(message)
+            except (Throttled, AwsUnavailable, TagsUnknown) as error:
+                # AWS is down or throttling everyone: never this message's fault, so it never costs a receive.
+                message.outcome, message.why = Outcome.HOLD, str(error)
             except LedgerError:
                 raise
             except (ItemUnavailable, PkgwhenError, ClientError, BotoCoreError) as error:
@@ -404,17 +398,6 @@ class AlertWorker:
                 log.warning("message %s: %s; it stays on the queue for another try", message.message_id, error)
             except Exception as error:  # one message's failure is that message's alone
                 self._unexpected(message, error)
-        if state.aws_answered:
-            # AWS answered for other messages: what still fails for this one is this one's own problem.
-            for message in failing_alone:
-                if message.outcome is Outcome.HOLD:
-                    message.outcome = Outcome.LEAVE
-                    log.warning("message %s fails while AWS answers others (%s); left for another try", message.message_id, message.why)
-
-    @staticmethod
-    def _hold(message: Received, why: str) -> None:
-        message.outcome = Outcome.HOLD
-        message.why = why
 
     def _poison(self, message: Received, why: str) -> None:
         message.outcome = Outcome.LEAVE
@@ -458,7 +441,6 @@ class AlertWorker:
         current = self.source.current(change)
         previous = self.source.previous(current)
         tags = self.directory.known_tags(change.node_id)
-        state.aws_answered = True
         decision = decide(
             change,
             current,

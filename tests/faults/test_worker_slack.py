@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.worker_stage import FAST, SERVERS, Stage, lasting, metadata_keys
+from tests.faults.worker_stage import FAST, SERVERS, Stage, lasting, metadata_keys, until
 
 
 def test_a_429_storm_is_waited_out_and_every_alert_is_posted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,12 +34,12 @@ def test_slack_down_for_minutes_holds_the_alerts_and_posts_each_once_when_it_is_
 ) -> None:
     # Two receives before the DLQ: waiting out the outage must not add any.
     with Stage.open(tmp_path, monkeypatch, max_receive_count=2) as stage:
-        stage.slack.fail_for(lasting(180, 4), status=503)
+        stage.slack.fail_for(lasting(180, 3600), status=503)
         worker = stage.worker()
         stage.patch_each_differently(3)
-        # Each retry is a call to Slack: the stand-in wakes this wait.
-        assert stage.slack.wait_for(lambda s: worker.health.held("slack"), 30)
+        assert until(lambda: worker.health.held("slack"), 30)
         assert any("Slack is unavailable" in line for line in worker.health.readiness()[1])
+        stage.ended_after(180, lambda: True)
         stage.wait_posts(3, timeout=lasting(240, 30))
         assert stage.drained()
         assert stage.servers_posted() == ["web-0", "web-1", "web-2"]
