@@ -85,6 +85,7 @@ def build_alert_worker(
         clock=clock,
         stopping=stopping,
         health=WorkerHealth(clock),
+        closing=() if index is not None else (history_index.close,),
     )
 
 

@@ -185,6 +185,10 @@ class ServerDirectory:
         for node_id, tags in found.items():
             self._tags.put(node_id, tags)
 
+    def __len__(self) -> int:
+        """How many servers' tags are kept now (never more than the capacity)."""
+        return len(self._tags)
+
     def tags(self, node_id: str) -> dict[str, str] | None:
         """The server's tags; {} for a server that is no EC2 instance; None while EC2 has not said."""
         if not node_id.startswith("i-") or self._ec2 is None:

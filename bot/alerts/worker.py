@@ -148,6 +148,7 @@ class AlertWorker:
         clock: Callable[[], float] = time.time,
         stopping: threading.Event | None = None,
         health: WorkerHealth | None = None,
+        closing: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.queue = queue
         self.source = source
@@ -173,6 +174,8 @@ class AlertWorker:
         self._broken: dict[str, _BrokenRoute] = {}
         self._next_prune = 0.0
         self._thread: threading.Thread | None = None
+        # What the worker was built with and owns (an index nobody else uses), closed with it.
+        self._closing = tuple(closing)
 
     # --- life -----------------------------------------------------------------------------------------
 
@@ -208,6 +211,8 @@ class AlertWorker:
         self.keeper.close()
         if self._thread is None or not self._thread.is_alive():
             self.ledger.close()
+            for close in self._closing:
+                close()
 
     def run(self) -> None:
         """Rounds until `stopping` is set. No message ends it; a ledger that cannot be written does, loudly."""
@@ -586,7 +591,7 @@ class AlertWorker:
             digest = message_digest(message)
             shown_items = items if slot == "main" else ()
             if post.intent(slot) is not None or (post.ts if slot == "main" else post.reply_ts(slot)) is None:
-                post = self._post_once(state, post, slot, message, digest, shown_items)
+                post = self._post_once(state, post, slot, message, digest=digest, items=shown_items)
             if post.shown_hash(slot) == digest:
                 continue
             ts = post.ts if slot == "main" else post.reply_ts(slot)
@@ -597,7 +602,7 @@ class AlertWorker:
                 if error.error != "message_not_found":
                     raise
                 # Someone deleted it: it is posted again (a channel message's thread follows it).
-                post = self._post_once(state, post.forgetting(slot), slot, message, digest, shown_items)
+                post = self._post_once(state, post.forgetting(slot), slot, message, digest=digest, items=shown_items)
             self.ledger.save_post(post, self.clock())
             state.posts[post.key] = post
         # Items of a post whose text did not change (a duplicate folded in) are recorded too.
@@ -610,6 +615,7 @@ class AlertWorker:
         post: AlertPost,
         slot: str,
         message: Message,
+        *,
         digest: str,
         items: Sequence[tuple[str, str]],
     ) -> AlertPost:

@@ -32,6 +32,7 @@ from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet
 from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.slack import SlackStandIn
+from bot.snapshots import SnapshotCache
 from tests.test_alerts import BASE_PACKAGES, minutes_ago, node_id, patch, small_fleet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -166,10 +167,18 @@ class Stage:
             **extra,
         }
 
-    def worker(self, tuning: WorkerTuning = FAST, *, start: bool = True, clock: Any = None, **extra: str) -> AlertWorker:
+    def worker(
+        self,
+        tuning: WorkerTuning = FAST,
+        *,
+        start: bool = True,
+        clock: Callable[[], float] = time.time,
+        snapshots: SnapshotCache | None = None,
+        **extra: str,
+    ) -> AlertWorker:
         """The real worker in this process, built from the stage's settings (and started)."""
         settings = Settings.from_env(self.env(**extra), require_slack=False)
-        worker = build_alert_worker(settings, tuning=tuning, **({"clock": clock} if clock else {}))
+        worker = build_alert_worker(settings, tuning=tuning, clock=clock, snapshots=snapshots)
         self.workers.append(worker)
         if start:
             worker.start()
