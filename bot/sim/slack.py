@@ -467,6 +467,8 @@ class _Fault:
     acted: bool = False
     late_s: float = 0.0
     drop: bool = False
+    # Only for posts into a thread (True) or into the channel (False); None: any call.
+    in_thread: bool | None = None
 
 
 @dataclass
@@ -938,17 +940,19 @@ class SlackStandIn:
         count: int = 1,
         error: str | None = None,
         after_acting: bool = False,
+        in_thread: bool | None = None,
     ) -> None:
         """Answer the next `count` calls to `method` ("response_url" for response URLs) with a failure.
 
         429: `Retry-After: retry_after` and `{"ok": false, "error": "ratelimited"}`. 5xx: an HTML page
         like an outage. Anything else: `{"ok": false, "error": error}` with that status. With
         `after_acting` the call takes effect first (the message is posted) and only the answer fails:
-        Slack stored the post and then answered 5xx.
+        Slack stored the post and then answered 5xx. `in_thread` limits the failure to thread replies (True)
+        or to channel messages (False).
         """
         if status == 429 and retry_after < 1:
             raise ValueError("Slack's Retry-After is a whole number of seconds, at least 1")
-        self._add_faults(method, [_Fault(status, retry_after, error, acted=after_acting)] * count)
+        self._add_faults(method, [_Fault(status, retry_after, error, acted=after_acting, in_thread=in_thread)] * count)
 
     def answer_late(self, method: str, seconds: float, *, count: int = 1) -> None:
         """The next `count` calls to `method` take effect at once and are answered only after `seconds`."""
@@ -1000,10 +1004,12 @@ class SlackStandIn:
             self._calls.append(call)
             self._cond.notify_all()
 
-    def _take_fault(self, method: str) -> _Fault | None:
-        queue = self._faults.get(method)
-        if queue:
-            return queue.pop(0)
+    def _take_fault(self, method: str, params: dict[str, Any] | None = None) -> _Fault | None:
+        queue = self._faults.get(method) or []
+        threaded = bool((params or {}).get("thread_ts"))
+        for n, fault in enumerate(queue):
+            if fault.in_thread is None or fault.in_thread == threaded:
+                return queue.pop(n)
         for key in (method, None):
             outage = self._outages.get(key)
             if outage is not None and time.monotonic() < outage[0]:
@@ -1014,7 +1020,7 @@ class SlackStandIn:
         with self._cond:
             self._arrivals[method] = self._arrivals.get(method, 0) + 1
             self._cond.notify_all()
-            fault = self._take_fault(method) if method in self._api_methods() else None
+            fault = self._take_fault(method, params) if method in self._api_methods() else None
         if fault is None or fault.acted:
             self._delay_for(method)
         with self._cond:

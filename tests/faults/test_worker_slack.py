@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.worker_stage import FAST, SERVERS, Stage, lasting, metadata_keys, until
+from tests.test_alerts import NIGHTLY
 
 
 def test_a_429_storm_is_waited_out_and_every_alert_is_posted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,6 +74,23 @@ def test_an_ambiguous_post_is_looked_up_by_its_post_key_and_never_sent_twice(
         assert stage.slack.arrivals("chat.postMessage") == 1
         assert stage.lookups() >= 1
         assert len(metadata_keys(stage.slack)) == 1
+
+
+def test_an_ambiguous_thread_reply_is_looked_up_in_its_thread_and_never_sent_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Stage.open(tmp_path, monkeypatch, extra_packages=12) as stage:
+        # Slack stores the thread reply (the full list of a big update) and answers 500.
+        stage.slack.fail_next("chat.postMessage", status=500, after_acting=True, in_thread=True)
+        stage.worker()
+        stage.patch(0, NIGHTLY)
+        [post] = stage.wait_posts(1)
+        assert "12 upgraded" in post
+        assert stage.drained()
+        [top] = [m for m in stage.slack.messages("C0ALERTS") if m.thread_ts is None]
+        assert len(stage.slack.messages("C0ALERTS", thread_ts=top.ts)) == 1
+        assert stage.slack.arrivals("chat.postMessage") == 2
+        assert len(stage.slack.calls_to("conversations.replies")) >= 1
 
 
 def test_a_connection_dropped_before_slack_acted_is_posted_once_after_the_lookup(
