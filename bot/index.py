@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.storage import transaction
+
 log = logging.getLogger("pkgwhen.history")
 T = TypeVar("T")
 
@@ -209,8 +211,7 @@ class HistoryIndex:
         ]
 
         def work(db: sqlite3.Connection) -> int:
-            db.execute("BEGIN")
-            try:
+            with transaction(db):
                 before = db.total_changes
                 db.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?)", rows)
                 added = db.total_changes - before
@@ -220,11 +221,6 @@ class HistoryIndex:
                     "read_until = max(read_until, excluded.read_until)",
                     (node_id, first_capture.timestamp(), read_until.timestamp()),
                 )
-                db.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise
             return added
 
         return self._guarded(work, 0)

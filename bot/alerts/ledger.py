@@ -27,6 +27,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.storage import transaction
+
 log = logging.getLogger("pkgwhen.alerts")
 
 _SCHEMA = """
@@ -261,16 +263,8 @@ class AlertLedger:
                 raise LedgerError(self.path, _cause(error)) from error
 
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with self._using() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(db)
-                db.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise
-            return result
+        with self._using() as db, transaction(db, immediate=True):
+            return work(db)
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
