@@ -24,6 +24,9 @@ from tests.faults.worker_stage import (
     without_root_override,
 )
 
+# Each row starts `pkgwhen worker` processes (seconds each): CI runs them, `pytest -m 'not slow'` skips them.
+pytestmark = pytest.mark.slow
+
 
 def full_disk(process: Process) -> None:
     """From now on every write of the process to any file fails, as on a full disk (EFBIG instead of ENOSPC)."""

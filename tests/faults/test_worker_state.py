@@ -91,6 +91,7 @@ def test_a_worker_that_dies_makes_readyz_503_with_the_reason(tmp_path: Path) -> 
         assert ws.slack.messages("C0ALERTS") == []
 
 
+@pytest.mark.slow
 def test_serve_exits_non_zero_when_its_alert_worker_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Stage.open(tmp_path, monkeypatch) as stage:
         port = free_port()
