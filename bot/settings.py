@@ -70,7 +70,7 @@ class Settings:
     post_noise: bool = False
     # How long the alert ledger remembers items and posts: longer than the queue's and the DLQ's retention.
     alert_retention: timedelta = timedelta(days=30)
-    # SIGTERM: everything stops within this, whatever is pending (Docker kills after 10 s).
+    # SIGTERM: the alert worker stops within this, whatever it waits for (Docker kills after 10 s).
     stop_timeout: timedelta = timedelta(seconds=8)
 
     @property

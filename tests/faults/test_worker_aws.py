@@ -27,8 +27,8 @@ def test_an_aws_outage_of_minutes_holds_the_alerts_and_dead_letters_none(
         stage.aws.outage(lasting(240, 3600), actions=HISTORY, code=code, status=status)
         worker = stage.worker()
         stage.patch_each_differently(3)
-        stage.ended_after(240, lambda: worker.health.held("aws"))
-        assert any("AWS is not answering" in line for line in worker.health.readiness()[1])
+        # Held, and /readyz says why (the outage ends then in CI, lasts its 4 minutes in the benchmark).
+        stage.outage_seen(lambda: any("AWS is not answering" in line for line in worker.health.readiness()[1]))
         stage.wait_posts(3, timeout=lasting(400, 60))
         assert stage.drained()
         assert stage.servers_posted() == ["web-0", "web-1", "web-2"]
@@ -49,7 +49,7 @@ def test_a_transient_ec2_error_is_never_cached_and_tags_route_once_known(
         stage.aws.outage(lasting(60, 3600), actions=frozenset({"ec2:DescribeInstances"}), code="Unavailable", status=503)
         worker = stage.worker(PKGWHEN_ROUTES_FILE=str(routes))
         stage.patch(1)
-        stage.ended_after(60, lambda: worker.health.held("aws"))
+        stage.outage_seen(lambda: worker.health.held("aws"))
         [post] = stage.wait_posts(1, channel="C0OPS", timeout=lasting(120, 60))
         # Routed by its Name tag and labelled with it, once EC2 answered; nothing went to the default channel.
         assert "*web-1*" in post

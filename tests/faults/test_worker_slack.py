@@ -38,16 +38,15 @@ def test_slack_down_for_minutes_holds_the_alerts_and_posts_each_once_when_it_is_
         stage.slack.fail_for(lasting(180, 3600), status=503)
         worker = stage.worker()
         stage.patch_each_differently(3)
-        assert until(lambda: worker.health.held("slack"), 30)
-        assert any("Slack is unavailable" in line for line in worker.health.readiness()[1])
-        stage.ended_after(180, lambda: True)
+        # Held, and /readyz says why (the outage ends then in CI, lasts its 3 minutes in the benchmark).
+        stage.outage_seen(lambda: any("Slack is unavailable" in line for line in worker.health.readiness()[1]))
         stage.wait_posts(3, timeout=lasting(240, 30))
         assert stage.drained()
         assert stage.servers_posted() == ["web-0", "web-1", "web-2"]
         assert stage.post_calls(status=200) == 3
         assert stage.post_calls(status=503) >= 1
         assert stage.dead_letters() == 0
-        assert worker.wait_for(lambda w: not w.health.held("slack"), 10)
+        assert until(lambda: not worker.health.held("slack"), 10)
 
 
 @pytest.mark.parametrize(
