@@ -57,6 +57,11 @@ class RouteBroken(SlackRejected):
     """The channel cannot take the bot's posts (`not_in_channel`, `channel_not_found`, `is_archived`)."""
 
 
+class MissingScope(SlackRejected):
+    """The app may not read the channel's history (`missing_scope`): it was installed without
+    `channels:history` / `groups:history`. An operator must reinstall it."""
+
+
 class SlackRateLimited(Exception):
     """Slack answered 429 and the worker is stopping, so the wait was cut short: Slack did not act."""
 
@@ -200,8 +205,10 @@ class AlertPoster:
     def _failure(method: str, error: SlackApiError) -> Exception:
         status = error.response.status_code
         if status == 429:
-            return SlackRateLimited(f"{method}: rate-limited while stopping")
+            return SlackRateLimited(f"{method}: rate-limited (HTTP 429) and not sent again")
         if status >= 500:
             return SlackUnavailable(f"{method}: HTTP {status}")
         code = str(error.response.get("error", f"HTTP {status}"))
+        if code == "missing_scope":
+            return MissingScope(method, code)
         return RouteBroken(method, code) if code in ROUTE_ERRORS else SlackRejected(method, code)

@@ -40,7 +40,14 @@ from bot.alerts.placement import (
 )
 from bot.alerts.queue import AlertQueue, Keeper, Outcome, Received
 from bot.alerts.routing import AlertRoutes
-from bot.alerts.slack import AlertPoster, RouteBroken, SlackRateLimited, SlackRejected, SlackUnavailable
+from bot.alerts.slack import (
+    AlertPoster,
+    MissingScope,
+    RouteBroken,
+    SlackRateLimited,
+    SlackRejected,
+    SlackUnavailable,
+)
 from bot.alerts.sources import ItemSource, ItemUnavailable, ServerDirectory, TagsUnknown
 from bot.change_notifications import ConfigChange, NotAConfigMessage, Skip, parse_notification
 from bot.change_summary import ChangeSummary, summarize
@@ -355,9 +362,9 @@ class AlertWorker:
             again = self._flush(state, state.dirty | flushed.waiting)
             flushed = _Flushed(flushed.failed | again.failed, again.waiting, flushed.parked | again.parked, again.slack_down)
         if not self.stopping.is_set():
-            for name in ("slack", "aws"):
+            for name, what in (("slack", "Slack is back"), ("aws", "AWS is back"), ("scope", "the channel can be read")):
                 if self.health.cleared(name):
-                    log.info("alerts flow again (%s is back)", "Slack" if name == "slack" else "AWS")
+                    log.info("alerts flow again (%s)", what)
         for message in received:
             if message.outcome is not Outcome.POSTED:
                 continue
@@ -563,6 +570,15 @@ class AlertWorker:
             except RouteBroken as error:
                 self._route_broken(post, error, state.routes.get(key, ""))
                 flushed.parked.add(key)
+            except MissingScope as error:
+                # Without the history scopes an unknown outcome cannot be checked: wait, never post blindly.
+                text = (
+                    f"Slack refuses {error.method} (missing_scope): add channels:history and groups:history to the "
+                    "app (manifest.json) and reinstall it; alerts whose post had an unknown outcome wait"
+                )
+                if self.health.holding("scope", text):
+                    log.error("%s", text)
+                flushed.waiting.add(key)
             except SlackRejected as error:
                 log.error("Slack refused an alert for %s (%s); its messages stay on the queue", post.channel, error)
                 flushed.failed.add(key)

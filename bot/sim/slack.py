@@ -968,6 +968,13 @@ class SlackStandIn:
         with self._cond:
             self._outages[method] = (time.monotonic() + seconds, status)
 
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget the failures still queued for `method` (every method when None) and its outage."""
+        with self._cond:
+            for key in [k for k in self._faults if method is None or k == method]:
+                del self._faults[key]
+            self._outages.pop(method, None)
+
     def arrivals(self, method: str) -> int:
         """Requests to `method` that reached the stand-in, answered or not yet (calls_to lists answered ones)."""
         with self._cond:

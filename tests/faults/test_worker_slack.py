@@ -92,6 +92,24 @@ def test_an_ambiguous_thread_reply_is_looked_up_in_its_thread_and_never_sent_twi
         assert len(stage.slack.calls_to("conversations.replies")) >= 1
 
 
+def test_without_the_history_scopes_an_ambiguous_post_waits_and_says_so_rather_than_post_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Stage.open(tmp_path, monkeypatch) as stage:
+        stage.slack.fail_next("chat.postMessage", status=500, after_acting=True)
+        # The app was installed before channels:history was added: Slack refuses the lookup.
+        stage.slack.fail_next("conversations.history", status=200, error="missing_scope", count=1000)
+        worker = stage.worker()
+        stage.patch(0)
+        assert until(lambda: any("missing_scope" in line for line in worker.health.readiness()[1]), 30)
+        assert stage.slack.arrivals("chat.postMessage") == 1
+        assert stage.in_queue() == 1 and stage.dead_letters() == 0
+        # Reinstalled with the scope: the post is found, not sent again.
+        stage.slack.clear_faults("conversations.history")
+        assert stage.drained()
+        assert stage.slack.arrivals("chat.postMessage") == 1 and len(stage.slack.messages("C0ALERTS")) == 1
+
+
 def test_a_connection_dropped_before_slack_acted_is_posted_once_after_the_lookup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
