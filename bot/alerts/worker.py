@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -27,17 +26,17 @@ from datetime import timedelta
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.alerts.health import WorkerHealth
-from bot.alerts.ledger import AlertLedger, AlertPost, Intent, ItemRecord, LedgerError, PostedServer
+from bot.alerts.ledger import AlertLedger, AlertPost, ItemRecord, LedgerError, PostedServer
 from bot.alerts.placement import (
     AlertDecision,
     at,
     decide,
-    message_digest,
     place,
     render_post,
     signature_key,
     span_of,
 )
+from bot.alerts.publishing import Publisher, Unsettled
 from bot.alerts.queue import AlertQueue, Keeper, Outcome, Received
 from bot.alerts.routing import AlertRoutes
 from bot.alerts.slack import (
@@ -53,7 +52,6 @@ from bot.change_notifications import ConfigChange, NotAConfigMessage, Skip, pars
 from bot.change_summary import ChangeSummary, summarize
 from bot.errors import AwsUnavailable, PkgwhenError, Throttled
 from bot.inventory import InventorySnapshot, MalformedItem
-from bot.messages import Message
 
 log = logging.getLogger("pkgwhen.alerts")
 
@@ -99,10 +97,6 @@ class RoundResult:
     parked: int = 0
     delete_failures: int = 0
     held: bool = False
-
-
-class _Unsettled(Exception):
-    """A post's outcome is unknown and it is too early to look for it in the channel."""
 
 
 @dataclass
@@ -171,6 +165,7 @@ class AlertWorker:
         # Set to stop: every wait (backoff, Slack's Retry-After through the poster's client) ends at once.
         self.stopping = stopping if stopping is not None else threading.Event()
         self.health = health if health is not None else WorkerHealth(clock)
+        self.publisher = Publisher(poster, ledger, settle_s=tuning.settle_s, clock=clock)
         self.keeper = Keeper(
             queue, every_s=tuning.heartbeat_s or tuning.visibility_timeout / 3, timeout_s=tuning.visibility_timeout
         )
@@ -564,7 +559,7 @@ class AlertWorker:
                 log.warning("Slack unavailable while posting to %s: %s", post.channel, error)
                 flushed.waiting.add(key)
                 flushed.slack_down = True
-            except (_Unsettled, SlackRateLimited) as error:
+            except (Unsettled, SlackRateLimited) as error:
                 log.info("alert %s waits: %s", key, error)
                 flushed.waiting.add(key)
             except RouteBroken as error:
@@ -602,77 +597,12 @@ class AlertWorker:
         summary = self._summary_of(state, post)
         if summary is None:
             raise ItemUnavailable(f"the items of post {post.key} are no longer in Config's history")
-        items = state.new_items.get(post.key, [])
-        for slot, message in render_post(post, summary):
-            digest = message_digest(message)
-            shown_items = items if slot == "main" else ()
-            if post.intent(slot) is not None or (post.ts if slot == "main" else post.reply_ts(slot)) is None:
-                post = self._post_once(state, post, slot, message, digest=digest, items=shown_items)
-            if post.shown_hash(slot) == digest:
-                continue
-            ts = post.ts if slot == "main" else post.reply_ts(slot)
-            try:
-                self.poster.update(post.channel, str(ts), message)
-                post = post.showing(slot, digest)
-            except SlackRejected as error:
-                if error.error != "message_not_found":
-                    raise
-                # Someone deleted it: it is posted again (a channel message's thread follows it).
-                post = self._post_once(state, post.forgetting(slot), slot, message, digest=digest, items=shown_items)
-            self.ledger.save_post(post, self.clock())
-            state.posts[post.key] = post
-        # Items of a post whose text did not change (a duplicate folded in) are recorded too.
-        self.ledger.save_post(post, self.clock(), items)
-        state.posts[post.key] = post
 
-    def _post_once(
-        self,
-        state: _Round,
-        post: AlertPost,
-        slot: str,
-        message: Message,
-        *,
-        digest: str,
-        items: Sequence[tuple[str, str]],
-    ) -> AlertPost:
-        """chat.postMessage for `slot` at most once: an intent first, and after an unknown outcome a lookup.
+        def keep(shown: AlertPost) -> None:
+            # The round's copy follows the ledger's at every step, so a retry in this round sees each intent.
+            state.posts[shown.key] = shown
 
-        The round's copy of the post is kept in step with the ledger's, so a retry in this round sees the intent.
-        """
-        now = self.clock()
-        intent = post.intent(slot)
-        if intent is not None:
-            if now < intent.at + max(self.tuning.settle_s, self.poster.timeout_s):
-                raise _Unsettled(f"an earlier post's outcome is unknown; {post.channel} is read for it after it settles")
-            found = self.poster.find(post.channel, intent.key, since=intent.at, thread_ts=intent.thread_ts)
-            if found is not None:
-                log.info("alert %s was posted before its outcome was known (ts %s): adopted, not posted again", intent.key, found)
-                post = post.resolved(slot).showing(slot, intent.digest, found)
-                self.ledger.save_post(post, now, items)
-                state.posts[post.key] = post
-                return post
-            log.info("alert %s is not in %s: posting it now", intent.key, post.channel)
-            intent = replace(intent, at=now)
-        else:
-            intent = Intent(slot, uuid.uuid4().hex, now, digest, None if slot == "main" else post.ts)
-        post = post.intending(intent)
-        # Recorded before Slack is called: when this write fails, nothing is posted.
-        self.ledger.save_post(post, now, items, outcome=ItemRecord.INTENDED)
-        state.posts[post.key] = post
-        try:
-            ts = self.poster.post(post.channel, message, post_key=intent.key, thread_ts=intent.thread_ts)
-        except (SlackRejected, SlackRateLimited):
-            # Slack did not act: the intent is void.
-            state.posts[post.key] = post.resolved(slot)
-            if slot == "main" and post.ts is None:
-                self.ledger.drop_post(post.key)
-            else:
-                self.ledger.save_post(post.resolved(slot), now)
-            raise
-        post = post.resolved(slot).showing(slot, digest, ts)
-        self.ledger.save_post(post, self.clock(), items)
-        state.posts[post.key] = post
-        return post
+        self.publisher.show(post, render_post(post, summary), state.new_items.get(post.key, []), keep)
 
     def _route_broken(self, post: AlertPost, error: RouteBroken, route: str) -> None:
         now = self.clock()
