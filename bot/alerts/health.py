@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 
-
 class WorkerHealth:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock

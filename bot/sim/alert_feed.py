@@ -195,7 +195,7 @@ class AlertRig:
         worker = build_alert_worker(
             settings,
             aws,
-            # Short polls with a short pause: a workspace stops in a blink; production long-polls 20 s.
+            # Short polls with a short pause: a workspace stops in a blink; production long-polls 5 s.
             tuning=tuning
             or WorkerTuning(
                 wait_seconds=0,
