@@ -42,9 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
     # --- change alerts: subcommands added here (worker, explain) ---
     worker = commands.add_parser("worker", help="post change alerts from the SQS queue of Config notifications")
-    worker.add_argument("--wait-seconds", type=int, default=20, help="long-poll wait per receive (0-20, default 20)")
+    worker.add_argument(
+        "--wait-seconds", type=int, default=5,
+        help="long-poll wait per receive (0-20, default 5; kept under PKGWHEN_STOP_TIMEOUT so a stop never waits for it)",
+    )
     worker.add_argument("--visibility-timeout", type=int, default=120, help="seconds a received message stays hidden")
     worker.add_argument("--retry-delay", type=int, default=30, help="seconds before a failed message is tried again")
+    worker.add_argument(
+        "--slack-timeout", type=int, default=10,
+        help="seconds a call to Slack may take; after an unknown outcome the channel is read for the post 3 times this later",
+    )
     explain = commands.add_parser("explain", help="what the alert worker would post for a message body, or why not")
     explain.add_argument("file", type=Path, metavar="FILE", help="an SQS message body (any form Config delivers)")
     explain.add_argument(
@@ -71,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve()
         # --- change alerts: dispatch added here ---
         if args.command == "worker":
-            from bot.alert_worker import worker_command
+            from bot.alerts.runtime import worker_command
 
-            return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay)
+            return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay, args.slack_timeout)
         if args.command == "explain":
             from bot.explain import explain_command
 

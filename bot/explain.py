@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.alert_routing import AlertRoutes, RoutesError, load_routes
-from bot.alert_worker import ItemSource, ItemUnavailable, decide
+from bot.alerts.placement import decide
+from bot.alerts.routing import AlertRoutes, RoutesError, load_routes
+from bot.alerts.sources import ItemSource, ItemUnavailable
 from bot.change_notifications import ConfigChange, NotAConfigMessage, Skip, parse_notification
 from bot.change_summary import has_thread_detail, render_change_detail, render_change_summary
 from bot.errors import PkgwhenError

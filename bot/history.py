@@ -147,7 +147,11 @@ class ConfigHistory:
                 first_capture=first_capture,
                 read_until=now,
             )
-            stored = self._index.items(node_id)
+            # What was read counts even when the index could not keep it (a full disk): nothing is lost.
+            by_state = {s.state_id: s for s in self._index.items(node_id)}
+            for state_id, item in fetched.items():
+                by_state.setdefault(state_id, StoredItem.of(node_id, state_id, capture_time(item), item))
+            stored = sorted(by_state.values(), key=lambda s: (s.captured_at, s.state_id))
             log.info(
                 "history of %s: %d items, %d new, %d calls (%s)",
                 node_id,

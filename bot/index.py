@@ -2,18 +2,29 @@
 
 With it, the next question about a server — any package — reads only the items newer than the index.
 SQLite by default (the path comes from settings); one connection shared across threads under a lock.
+It is a cache: a file that is not a database (or is damaged) is moved aside and rebuilt, a file that
+cannot be written is replaced by one in memory, and a write that fails (a full disk) only loses caching.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from bot.storage import transaction
+
+log = logging.getLogger("pkgwhen.history")
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -65,6 +76,10 @@ class StoredItem:
         decoded: dict[str, Any] = json.loads(self.text)
         return decoded
 
+    @classmethod
+    def of(cls, node_id: str, state_id: str, captured_at: datetime, item: Mapping[str, Any]) -> StoredItem:
+        return cls(node_id, state_id, captured_at, json.dumps(item, default=_json_default))
+
 
 def _json_default(value: object) -> object:
     if isinstance(value, datetime):
@@ -72,14 +87,70 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
+def _damaged(error: sqlite3.DatabaseError) -> bool:
+    """SQLite says a file is not a database, or a damaged one, with the base class itself (its subclasses
+    are other mistakes: a closed connection, a constraint)."""
+    return type(error) is sqlite3.DatabaseError
+
+
 class HistoryIndex:
     def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self.path = str(path)
         self._lock = threading.Lock()
+        self._db = self._open()
+
+    def _connect(self, path: str) -> sqlite3.Connection:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect(self.path)
+        except sqlite3.OperationalError as error:
+            log.warning("the history index %s cannot be written (%s); keeping it in memory", self.path, error)
+        except sqlite3.DatabaseError as error:
+            if not _damaged(error):
+                raise
+            self._move_aside(error)
+            try:
+                return self._connect(self.path)
+            except sqlite3.Error as again:
+                log.warning("the history index %s cannot be rebuilt (%s); keeping it in memory", self.path, again)
+        except OSError as error:
+            log.warning("the history index %s cannot be created (%s); keeping it in memory", self.path, error.strerror)
+        return self._connect(":memory:")
+
+    def _move_aside(self, error: sqlite3.Error) -> None:
+        """A damaged index is a cache: keep the file for a look, start a new one."""
+        aside = f"{self.path}.damaged-{int(time.time())}"
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(self.path + suffix, aside + suffix)
+        log.warning("the history index %s was damaged (%s); moved to %s and rebuilt from Config", self.path, error, aside)
+
+    def _guarded(self, work: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Run `work`; a damaged file is rebuilt and a failing write skipped, so the index never fails a caller."""
+        with self._lock:
+            try:
+                return work(self._db)
+            except sqlite3.OperationalError as error:
+                log.warning("the history index %s failed (%s); this read is not cached", self.path, error)
+            except sqlite3.DatabaseError as error:
+                if not _damaged(error):
+                    raise
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
+                self._move_aside(error)
+                self._db = self._open()
+            return fallback
 
     def close(self) -> None:
         with self._lock:
@@ -106,21 +177,23 @@ class HistoryIndex:
             )
 
     def coverage(self, node_id: str) -> Coverage | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT first_capture, read_until FROM coverage WHERE node_id = ?", (node_id,)
-            ).fetchone()
+        row = self._guarded(
+            lambda db: db.execute("SELECT first_capture, read_until FROM coverage WHERE node_id = ?", (node_id,)).fetchone(),
+            None,
+        )
         if row is None:
             return None
         return Coverage(datetime.fromtimestamp(row[0], UTC), datetime.fromtimestamp(row[1], UTC))
 
     def items(self, node_id: str) -> list[StoredItem]:
         """Every stored item of the server, oldest first, its JSON not yet decoded (callers may know it already)."""
-        with self._lock:
-            rows = self._db.execute(
+        rows: list[Any] = self._guarded(
+            lambda db: db.execute(
                 "SELECT state_id, captured_at, item FROM items WHERE node_id = ? ORDER BY captured_at, state_id",
                 (node_id,),
-            ).fetchall()
+            ).fetchall(),
+            [],
+        )
         return [StoredItem(node_id, row[0], datetime.fromtimestamp(row[1], UTC), row[2]) for row in rows]
 
     def store(
@@ -136,20 +209,18 @@ class HistoryIndex:
             (node_id, state_id, captured.timestamp(), json.dumps(item, default=_json_default))
             for state_id, captured, item in items
         ]
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                before = self._db.total_changes
-                self._db.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?)", rows)
-                added = self._db.total_changes - before
-                self._db.execute(
+
+        def work(db: sqlite3.Connection) -> int:
+            with transaction(db):
+                before = db.total_changes
+                db.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?)", rows)
+                added = db.total_changes - before
+                db.execute(
                     "INSERT INTO coverage VALUES (?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET "
                     "first_capture = min(first_capture, excluded.first_capture), "
                     "read_until = max(read_until, excluded.read_until)",
                     (node_id, first_capture.timestamp(), read_until.timestamp()),
                 )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return added
+            return added
+
+        return self._guarded(work, 0)

@@ -12,7 +12,8 @@ from types import FrameType
 from slack_sdk.errors import SlackApiError
 
 from bot import logs
-from bot.alert_worker import alert_companion
+from bot.alerts.ledger import LedgerError
+from bot.alerts.runtime import Running, alert_companion
 from bot.app import answer_pool, build_app, slack_client
 from bot.services import Services
 from bot.settings import Settings
@@ -21,14 +22,15 @@ from bot.web import SlackHttpServer
 
 log = logging.getLogger("pkgwhen.serve")
 
-# Workers that run alongside the bot: each starts from the services and returns its stopper (or None when
-# it has nothing to do, as the alert worker without a queue).
-Companion = Callable[[Services, threading.Event], Callable[[], None] | None]
+# Workers that run alongside the bot: each starts from the services and returns how to stop it, its readiness
+# and its failure (or None when it has nothing to do, as the alert worker without a queue). A companion that
+# dies sets the event: the bot stops and exits non-zero.
+Companion = Callable[[Services, threading.Event], Running | None]
 companions: list[Companion] = [alert_companion]
 
 
 def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], None] | None = None) -> int:
-    """Run until SIGTERM or SIGINT; 0 after a clean stop, 1 when a fatal start-up check failed."""
+    """Run until SIGTERM or SIGINT; 0 after a clean stop, 1 when a fatal start-up check failed or a companion died."""
     say = say or (lambda line: print(line, file=sys.stderr, flush=True))
     logs.configure(
         settings.log_level, settings.log_format, secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
@@ -43,11 +45,14 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
     app = build_app(services, client, executor=executor)
     stopping = threading.Event()
     socket_mode = bool(settings.slack_app_token)
+    running: list[Running] = []
 
     def readiness() -> tuple[bool, list[str]]:
-        if stopping.is_set():
-            return False, ["stopping"]
-        return True, []
+        ready, details = not stopping.is_set(), [] if not stopping.is_set() else ["stopping"]
+        for companion in running:
+            ok, lines = companion.readiness()
+            ready, details = ready and ok, [*details, *lines]
+        return ready, details
 
     # In Socket Mode, HTTP serves only the health endpoints: events come over the socket, unsigned.
     http = SlackHttpServer(app, host=host, port=settings.port, readiness=readiness, events=not socket_mode)
@@ -83,14 +88,25 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         say(f"pkgwhen: Socket Mode connected; health on {http.url}/healthz")
     else:
         say(f"pkgwhen: HTTP mode, Slack requests to {http.events_url}; health on {http.url}/healthz")
-    stoppers = [stopper for start in companions if (stopper := start(services, stopping)) is not None]
+    failures: list[str] = []
+    try:
+        running.extend(companion for start in companions if (companion := start(services, stopping)) is not None)
+    except LedgerError as error:
+        failures.append(str(error))
+        say(f"FAIL Alerts: {error}")
+        stopping.set()
     stopping.wait()
     if socket is not None:
         socket.close()  # type: ignore[no-untyped-call]
+    # Running companions stop first (within PKGWHEN_STOP_TIMEOUT): /readyz says why meanwhile.
+    for companion in running:
+        companion.stop()
     http.stop()
-    for stopper in stoppers:
-        stopper()
     executor.shutdown(wait=True)
     services.close()
+    failures += [failure for companion in running if (failure := companion.failure()) is not None]
+    if failures:
+        say(f"pkgwhen: stopped because the alert worker cannot run: {failures[0]}")
+        return 1
     say("pkgwhen: stopped")
     return 0

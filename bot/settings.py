@@ -70,6 +70,10 @@ class Settings:
     alert_window: timedelta = timedelta(minutes=10)
     watchlist: tuple[str, ...] = ("kernel", "openssl*", "glibc", "openssh*", "sudo")
     post_noise: bool = False
+    # How long the alert ledger remembers items and posts: longer than the queue's and the DLQ's retention.
+    alert_retention: timedelta = timedelta(days=30)
+    # SIGTERM: the alert worker stops within this, whatever it waits for (Docker kills after 10 s).
+    stop_timeout: timedelta = timedelta(seconds=8)
 
     @property
     def index_path(self) -> Path:
@@ -198,4 +202,6 @@ class Settings:
             alert_window=duration("PKGWHEN_ALERT_WINDOW", timedelta(minutes=10)),
             watchlist=watchlist or ("kernel", "openssl*", "glibc", "openssh*", "sudo"),
             post_noise=flag("PKGWHEN_POST_NOISE"),
+            alert_retention=duration("PKGWHEN_ALERT_RETENTION", timedelta(days=30)),
+            stop_timeout=duration("PKGWHEN_STOP_TIMEOUT", timedelta(seconds=8)),
         )

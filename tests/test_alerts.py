@@ -7,8 +7,6 @@ in Slack would. No wall-clock assertions: the tests wait for what the channel sh
 from __future__ import annotations
 
 import json
-import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -203,42 +201,8 @@ def test_an_update_split_over_two_items_updates_the_same_message(alerting: SimWo
     assert drained(alerting)
 
 
-# --- never twice, never misplaced ---------------------------------------------------------------------
-
-
-def test_duplicate_deliveries_post_once(alerting: SimWorkspace) -> None:
-    fleet, fed = alerting.fleet, feed(alerting)
-    fed.detach()
-    patch(fleet, [node_id(0)], CURL_FIX, minutes_ago(30))
-    node = fleet.node(node_id(0))
-    assert node is not None
-    notification = fed.notification(node, node.items[-1])
-    # SNS, then the same item again by SNS, raw and EventBridge (Config and SNS both redeliver).
-    forms: tuple[Form, ...] = ("sns", "sns", "raw", "eventbridge")
-    for form in forms:
-        fed.deliver(notification, node, form=form)
-    assert drained(alerting)
-    [post] = posts(alerting)
-    assert "2 upgraded" in post.text
-    assert len(alerting.slack.calls_to("chat.postMessage")) == 1
-
-
-@pytest.mark.parametrize("alerting", [{"env": {"PKGWHEN_ALERT_WINDOW": "0s"}}], indirect=True)
-def test_out_of_order_items_are_each_compared_with_their_true_predecessor(alerting: SimWorkspace) -> None:
-    fleet, fed = alerting.fleet, feed(alerting)
-    node = fleet.node(node_id(0))
-    assert node is not None
-    fed.detach()
-    patch(fleet, [node.node_id], AGENT_UPDATE, minutes_ago(40))
-    patch(fleet, [node.node_id], CURL_FIX, minutes_ago(30))
-    older, newer = node.items[-2], node.items[-1]
-    fed.deliver(fed.notification(node, newer), node)
-    [first] = wait_posts(alerting, 1)
-    fed.deliver(fed.notification(node, older), node)
-    second = wait_posts(alerting, 2)[1]
-    # The newer item changed curl (against the agent item), the older one only the agent.
-    assert "curl" in first.text and "amazon-ssm-agent" not in first.text
-    assert "amazon-ssm-agent" in second.text and "curl" not in second.text
+# --- what is not posted ---------------------------------------------------------------------------------
+# (Duplicates, disorder, poison, rate limits and outages are rows of tests/faults/.)
 
 
 def test_noise_posts_nothing(alerting: SimWorkspace) -> None:
@@ -253,50 +217,6 @@ def test_noise_posts_nothing(alerting: SimWorkspace) -> None:
     [post] = wait_posts(alerting, 1)
     assert drained(alerting)
     assert "web-1" in post.text
-    assert len(posts(alerting)) == 1
-
-
-# --- Slack failing ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("alerting", [{"servers": 4}], indirect=True)
-def test_slack_rate_limits_are_waited_out_and_nothing_is_dropped(alerting: SimWorkspace) -> None:
-    alerting.slack.enforce_channel_rate(4.0, burst=2)
-    alerting.slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    # Four different changes: four posts into one channel, faster than Slack allows.
-    for n, package in enumerate(("curl", "bash", "vim-minimal", "openssl-libs")):
-        version, release = BASE_PACKAGES[package]
-        patch(alerting.fleet, [node_id(n)], {package: (version, release + ".1")}, minutes_ago(30))
-    found = wait_posts(alerting, 4)
-    assert drained(alerting)
-    assert sorted(re.findall(r"web-\d", " ".join(p.text for p in found))) == ["web-0", "web-1", "web-2", "web-3"]
-    assert any(c.status == 429 for c in alerting.slack.calls_to("chat.postMessage"))
-
-
-def test_slack_down_leaves_messages_on_the_queue_until_it_is_back(alerting: SimWorkspace) -> None:
-    alerting.slack.fail_next("chat.postMessage", status=500, count=3)
-    patch(alerting.fleet, [node_id(0)], CURL_FIX, minutes_ago(30))
-    [post] = wait_posts(alerting, 1)
-    assert "2 upgraded" in post.text
-    assert drained(alerting)
-    failed = [c for c in alerting.slack.calls_to("chat.postMessage") if c.status == 500]
-    assert len(failed) == 3
-    assert len(posts(alerting)) == 1
-
-
-def test_a_poison_message_is_logged_by_id_and_left_for_the_dead_letter_queue(
-    alerting: SimWorkspace, caplog: pytest.LogCaptureFixture
-) -> None:
-    assert alerting.alerts is not None
-    moto = alerting.alerts.moto
-    caplog.set_level(logging.ERROR, logger="pkgwhen.alerts")
-    sent = moto.sqs().send_message(QueueUrl=moto.queue_url, MessageBody="this is not JSON")
-    patch(alerting.fleet, [node_id(0)], CURL_FIX, minutes_ago(30))
-    wait_posts(alerting, 1)
-    assert alerting.alerts.worker.wait_for(lambda w: any(sent["MessageId"] in r.getMessage() for r in caplog.records), 10)
-    assert moto.resources is not None
-    # The worker never deletes it: after maxReceiveCount receives SQS moves it to the DLQ.
-    assert alerting.alerts.worker.wait_for(lambda w: moto.visible(moto.resources.dlq_url) == 1, 30)  # type: ignore[union-attr]
     assert len(posts(alerting)) == 1
 
 
@@ -341,7 +261,7 @@ def test_the_previous_item_is_read_backwards_from_the_capture_time_not_the_whole
     """A first alert about a server with a long history costs a few calls, not one per week of it."""
     import boto3
 
-    from bot.alert_worker import ItemSource
+    from bot.alerts.sources import ItemSource
     from bot.history import ConfigHistory
     from bot.index import HistoryIndex
     from bot.inventory import parse_configuration_item

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.alert_worker import AlertWorker, WorkerTuning, build_alert_worker, start_alert_worker
+from bot.alerts.runtime import build_alert_worker
+from bot.alerts.worker import AlertWorker, WorkerTuning
 from bot.aws import AwsClients
 from bot.plaintext import blocks_to_text
 from bot.settings import Settings
@@ -164,8 +165,6 @@ class AlertRig:
         self.feed = feed
         self.moto = moto
         self.worker = worker
-        self._thread: threading.Thread | None = None
-        self._stop: threading.Event | None = None
 
     @classmethod
     def start(
@@ -196,7 +195,7 @@ class AlertRig:
         worker = build_alert_worker(
             settings,
             aws,
-            # Short polls with a short pause: a workspace stops in a blink; production long-polls 20 s.
+            # Short polls with a short pause: a workspace stops in a blink; production long-polls 5 s.
             tuning=tuning
             or WorkerTuning(
                 wait_seconds=0,
@@ -205,19 +204,19 @@ class AlertRig:
                 retry_delay_s=1,
                 backoff_s=0.2,
                 max_backoff_s=1.0,
+                settle_s=0.5,
+                route_retry_s=1.0,
             ),
         )
         feed = AlertFeed(fleet, moto, form=form).attach(*also)
         rig = cls(feed, moto, worker)
-        rig._thread, rig._stop = start_alert_worker(worker)
+        worker.start()
         return rig
 
     def stop(self) -> None:
         self.feed.detach()
-        if self._stop is not None and self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-        self.worker.store.close()
+        self.worker.stop(10.0)
+        self.worker.close()
         self.moto.stop()
 
 

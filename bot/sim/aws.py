@@ -127,6 +127,12 @@ class Faults:
     # The endpoint cannot be reached: each connection is closed before any answer (a firewall or proxy
     # cutting it), so botocore sees the connection fail.
     unreachable: bool = False
+    # An outage: until this time.monotonic(), calls of `outage_actions` (every action when empty) fail
+    # with `outage_code` and `outage_status` (set it with AwsStandIn.outage).
+    outage_until: float = 0.0
+    outage_actions: frozenset[str] = frozenset()
+    outage_code: str = "ServiceUnavailable"
+    outage_status: int = 503
 
 
 # What Config and SSM answer (HTTP 400) when the caller's credentials are not usable: two of the errors
@@ -817,6 +823,9 @@ class AwsStandIn:
                 raise AwsError("SerializationException", "Request body must be a JSON object")
             params = decoded
             action = f"{service}:{op}"
+            outage = self._in_outage(action)
+            if outage is not None:
+                raise outage
             if action in self.faults.denied_actions:
                 caller = f"arn:aws:sts::{self.fleet.account_id}:assumed-role/{CALLER_ROLE}"
                 raise AwsError(
@@ -843,6 +852,29 @@ class AwsStandIn:
         call = dataclasses.replace(call, account_id=self.fleet.account_id, region=self.fleet.region)
         with self._calls_lock:
             self.calls.append(call)
+
+    def outage(
+        self,
+        seconds: float,
+        *,
+        actions: frozenset[str] = frozenset(),
+        code: str = "ServiceUnavailable",
+        status: int = 503,
+    ) -> None:
+        """For the next `seconds`, every call of `actions` (all when empty) answers `code` with HTTP `status`:
+        `ThrottlingException`/400 is Config throttling everyone, `ServiceUnavailable`/503 an outage."""
+        self.faults.outage_actions = frozenset(actions)
+        self.faults.outage_code = code
+        self.faults.outage_status = status
+        self.faults.outage_until = time.monotonic() + seconds
+
+    def _in_outage(self, action: str) -> AwsError | None:
+        faults = self.faults
+        if time.monotonic() >= faults.outage_until:
+            return None
+        if faults.outage_actions and action not in faults.outage_actions:
+            return None
+        return AwsError(faults.outage_code, f"{faults.outage_code} (simulated outage)", faults.outage_status)
 
     def _admit(self) -> None:
         home = self._home  # one rate limit for the whole endpoint

@@ -85,6 +85,9 @@ def answer(stand_in: AwsStandIn, body: bytes, *, refused: AwsError | None = None
             raise AwsError("RequestLimitExceeded", "Request limit exceeded.", 503) from throttled
         if operation != "DescribeInstances":
             raise AwsError("InvalidAction", f"The action {operation} is not valid for this web service.")
+        outage = stand_in._in_outage(f"ec2:{operation}")
+        if outage is not None:
+            raise outage
         if form.get("Version") != API_VERSION:
             raise AwsError("InvalidParameterValue", f"Invalid API version: {form.get('Version')!r}")
         action = f"ec2:{operation}"

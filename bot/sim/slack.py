@@ -3,8 +3,10 @@
 The real Bolt app and `slack_sdk.WebClient(base_url=standin.api_url)` talk to it over HTTP, so what
 pkgwhen sends is exactly what a client library puts on the wire. It answers the methods pkgwhen calls
 with the shapes Slack answers, rejects messages Slack would reject (Block Kit limits, SLACK-NOTES),
-records every call, shows each channel as a person would see it now (after updates and deletes), and
-injects the failures a real workspace produces: rate limits with `Retry-After`, outages, slow answers.
+records every call, shows each channel as a person would see it now (after updates and deletes), reads
+it back as `conversations.history` and `conversations.replies` do (with app `metadata`), and injects the
+failures a real workspace produces: rate limits with `Retry-After`, outages, slow answers, and the
+ambiguous ones — a call that acted and then answered 5xx, answered late, or dropped the connection.
 It also plays Socket Mode: `apps.connections.open` hands out a `ws://` URL on the same server, where a
 small RFC 6455 WebSocket server greets with `hello`, sends envelopes and records the app's acks.
 """
@@ -28,6 +30,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -82,6 +85,8 @@ class Message:
     ephemeral: bool
     response_url_id: str | None  # set when it came from a response_url
     edits: int  # how many times chat.update / replace_original changed it
+    # App metadata (`{"event_type": ..., "event_payload": {...}}`) posted with the message, if any.
+    metadata: dict[str, Any] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,6 +463,12 @@ class _Fault:
     status: int
     retry_after: int
     error: str | None
+    # Ambiguous outcomes: the call takes effect first, then the answer fails, comes late, or never comes.
+    acted: bool = False
+    late_s: float = 0.0
+    drop: bool = False
+    # Only for posts into a thread (True) or into the channel (False); None: any call.
+    in_thread: bool | None = None
 
 
 @dataclass
@@ -473,6 +484,8 @@ class _Answer:
     content_type: str
     error: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    # Close the connection without answering (a reset after the request was read).
+    drop: bool = False
 
 
 class _SlackError(Exception):
@@ -557,6 +570,28 @@ def _text_param(params: dict[str, Any], name: str, *, required: bool = False) ->
     if not isinstance(value, str):
         raise _SlackError("invalid_arguments", messages=[f"[ERROR] {name} must be a string"])
     return value
+
+
+def _metadata(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Message metadata as Slack checks it: an object with a string `event_type` and an object `event_payload`."""
+    value = params.get("metadata")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, dict):
+        raise _SlackError("invalid_metadata_format")
+    if not isinstance(value.get("event_type"), str) or not isinstance(value.get("event_payload"), dict):
+        raise _SlackError("invalid_metadata_schema", messages=["[ERROR] metadata needs event_type and event_payload"])
+    return copy.deepcopy(value)
+
+
+def _ts_param(params: dict[str, Any], name: str, default: Decimal) -> Decimal:
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise _SlackError("invalid_ts_" + name) from None
 
 
 def _response_url_id(response_url_id_or_url: str) -> str:
@@ -697,6 +732,8 @@ class SlackStandIn:
         self._usergroups: dict[str, _Usergroup] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._faults: dict[str, list[_Fault]] = {}
+        self._outages: dict[str | None, tuple[float, int]] = {}  # method (None: all) → (until, status)
+        self._arrivals: dict[str, int] = {}
         self._delays: dict[str | None, float] = {}
         self._channel_rate: tuple[float, int] | None = None
         self._buckets: dict[str, _Bucket] = {}
@@ -902,16 +939,50 @@ class SlackStandIn:
         retry_after: int = 1,
         count: int = 1,
         error: str | None = None,
+        after_acting: bool = False,
+        in_thread: bool | None = None,
     ) -> None:
         """Answer the next `count` calls to `method` ("response_url" for response URLs) with a failure.
 
         429: `Retry-After: retry_after` and `{"ok": false, "error": "ratelimited"}`. 5xx: an HTML page
-        like an outage. Anything else: `{"ok": false, "error": error}` with that status.
+        like an outage. Anything else: `{"ok": false, "error": error}` with that status. With
+        `after_acting` the call takes effect first (the message is posted) and only the answer fails:
+        Slack stored the post and then answered 5xx. `in_thread` limits the failure to thread replies (True)
+        or to channel messages (False).
         """
         if status == 429 and retry_after < 1:
             raise ValueError("Slack's Retry-After is a whole number of seconds, at least 1")
+        self._add_faults(method, [_Fault(status, retry_after, error, acted=after_acting, in_thread=in_thread)] * count)
+
+    def answer_late(self, method: str, seconds: float, *, count: int = 1) -> None:
+        """The next `count` calls to `method` take effect at once and are answered only after `seconds`."""
+        self._add_faults(method, [_Fault(200, 0, None, acted=True, late_s=seconds)] * count)
+
+    def drop_next(self, method: str, *, count: int = 1, after_acting: bool = True) -> None:
+        """The next `count` calls to `method` get no answer: the connection is closed after the request was
+        read — after the call took effect (`after_acting`), or before."""
+        self._add_faults(method, [_Fault(0, 0, None, acted=after_acting, drop=True)] * count)
+
+    def fail_for(self, seconds: float, method: str | None = None, *, status: int = 503) -> None:
+        """An outage: every call to `method` (every method when None) in the next `seconds` fails with `status`."""
         with self._cond:
-            self._faults.setdefault(method, []).extend([_Fault(status, retry_after, error)] * count)
+            self._outages[method] = (time.monotonic() + seconds, status)
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget the failures still queued for `method` (every method when None) and its outage."""
+        with self._cond:
+            for key in [k for k in self._faults if method is None or k == method]:
+                del self._faults[key]
+            self._outages.pop(method, None)
+
+    def arrivals(self, method: str) -> int:
+        """Requests to `method` that reached the stand-in, answered or not yet (calls_to lists answered ones)."""
+        with self._cond:
+            return self._arrivals.get(method, 0)
+
+    def _add_faults(self, method: str, faults: list[_Fault]) -> None:
+        with self._cond:
+            self._faults.setdefault(method, []).extend(faults)
 
     def set_delay(self, seconds: float, method: str | None = None) -> None:
         """Answer `method` (every method when None) after `seconds`; 0 removes the delay."""
@@ -940,24 +1011,41 @@ class SlackStandIn:
             self._calls.append(call)
             self._cond.notify_all()
 
-    def _take_fault(self, method: str) -> _Fault | None:
-        queue = self._faults.get(method)
-        return queue.pop(0) if queue else None
+    def _take_fault(self, method: str, params: dict[str, Any] | None = None) -> _Fault | None:
+        queue = self._faults.get(method) or []
+        threaded = bool((params or {}).get("thread_ts"))
+        for n, fault in enumerate(queue):
+            if fault.in_thread is None or fault.in_thread == threaded:
+                return queue.pop(n)
+        for key in (method, None):
+            outage = self._outages.get(key)
+            if outage is not None and time.monotonic() < outage[0]:
+                return _Fault(outage[1], 1, None)
+        return None
 
     def _serve_api(self, method: str, params: dict[str, Any], token: str | None, at: float) -> _Answer:
-        self._delay_for(method)
         with self._cond:
-            answer = self._api_answer(method, params, token)
+            self._arrivals[method] = self._arrivals.get(method, 0) + 1
+            self._cond.notify_all()
+            fault = self._take_fault(method, params) if method in self._api_methods() else None
+        if fault is None or fault.acted:
+            self._delay_for(method)
+        with self._cond:
+            answer = self._api_answer(method, params, token, None if fault is not None and fault.acted else fault)
+            if fault is not None and fault.acted and not fault.late_s:
+                # The call took effect; what the client gets is the failure (or nothing at all).
+                answer = _Answer(0, b"", "", "connection_dropped", drop=True) if fault.drop else _fault_answer(fault)
             self._record(RecordedCall(method, params, answer.status, answer.error, token, at))
-            return answer
+        if fault is not None and fault.late_s:
+            self._stopping.wait(fault.late_s)
+        return answer
 
-    def _api_answer(self, method: str, params: dict[str, Any], token: str | None) -> _Answer:
+    def _api_answer(self, method: str, params: dict[str, Any], token: str | None, fault: _Fault | None) -> _Answer:
         handler = self._api_methods().get(method)
         if handler is None:
             return _error_answer(_SlackError("unknown_method", status=404), {"req_method": method})
-        fault = self._take_fault(method)
         if fault is not None:
-            return _fault_answer(fault)
+            return _Answer(0, b"", "", "connection_dropped", drop=True) if fault.drop else _fault_answer(fault)
         try:
             if not token:
                 raise _SlackError("not_authed")
@@ -1057,6 +1145,8 @@ class SlackStandIn:
             "users.info": self._users_info,
             "usergroups.users.list": self._usergroups_users_list,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "views.open": self._views_open,
         }
 
@@ -1104,7 +1194,7 @@ class SlackStandIn:
         if rejection is not None:
             raise _SlackError(rejection.code, messages=[rejection.detail])
 
-    def _message_json(self, message: Message) -> dict[str, Any]:
+    def _message_json(self, message: Message, *, metadata: bool = False) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": "message",
             "user": self.bot_user_id,
@@ -1119,7 +1209,62 @@ class SlackStandIn:
             body["thread_ts"] = message.thread_ts
         if message.edits:
             body["edited"] = {"user": self.bot_user_id, "ts": message.ts}
+        if metadata and message.metadata is not None:
+            body["metadata"] = copy.deepcopy(message.metadata)
         return body
+
+    def _readable_channel(self, params: dict[str, Any]) -> _Channel:
+        channel = self._channel_for(cast(str, _text_param(params, "channel", required=True)))
+        if not channel.is_member and channel.im_user is None:
+            raise _SlackError("not_in_channel")
+        return channel
+
+    def _history_page(self, messages: list[Message], params: dict[str, Any], *, newest_first: bool) -> dict[str, Any]:
+        """One page of `messages` between `oldest` and `latest`, as conversations.history/replies answer."""
+        oldest = _ts_param(params, "oldest", Decimal(0))
+        latest = _ts_param(params, "latest", Decimal(math.inf))
+        inclusive = _flag(params.get("inclusive"))
+        limit = max(1, min(999, int(params.get("limit") or 100)))
+        window = [
+            m
+            for m in messages
+            if (oldest <= Decimal(m.ts) <= latest if inclusive else oldest < Decimal(m.ts) < latest)
+        ]
+        if newest_first:
+            window.reverse()
+        cursor = params.get("cursor") or ""
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("next_ts:")) if cursor else 0
+        except ValueError:
+            raise _SlackError("invalid_cursor") from None
+        page = window[start : start + limit]
+        more = start + limit < len(window)
+        with_metadata = _flag(params.get("include_all_metadata"))
+        return {
+            "messages": [self._message_json(m, metadata=with_metadata) for m in page],
+            "has_more": more,
+            "response_metadata": {
+                "next_cursor": base64.b64encode(f"next_ts:{start + limit}".encode()).decode() if more else ""
+            },
+        }
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages newest first; thread replies stay in their threads."""
+        channel = self._readable_channel(params)
+        shown = [
+            m for m in self._messages
+            if m.channel == channel.id and not m.ephemeral and (m.thread_ts is None or m.thread_ts == m.ts)
+        ]
+        return {**self._history_page(shown, params, newest_first=True), "pin_count": 0}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent first, then the replies oldest first."""
+        channel = self._readable_channel(params)
+        parent_ts = _text_param(params, "ts", required=True)
+        thread = [m for m in self._messages if m.channel == channel.id and not m.ephemeral and parent_ts in (m.ts, m.thread_ts)]
+        if not any(m.ts == parent_ts for m in thread):
+            raise _SlackError("thread_not_found")
+        return self._history_page(thread, params, newest_first=False)
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -1200,6 +1345,7 @@ class SlackStandIn:
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._postable_channel(params)
         self._check_message(params)
+        metadata = _metadata(params)
         self._consume_rate(channel.id)
         message = Message(
             channel=channel.id,
@@ -1211,6 +1357,7 @@ class SlackStandIn:
             ephemeral=False,
             response_url_id=None,
             edits=0,
+            metadata=metadata,
         )
         self._messages.append(message)
         return {"channel": channel.id, "ts": message.ts, "message": self._message_json(message)}
@@ -1219,7 +1366,10 @@ class SlackStandIn:
         channel = self._channel_for(cast(str, _text_param(params, "channel", required=True)))
         message = self._message_in(channel, _text_param(params, "ts", required=True))
         self._check_message(params)
+        metadata = _metadata(params)
         # Like Slack, a field left out keeps its old value.
+        if metadata is not None:
+            message.metadata = metadata
         if params.get("text") is not None:
             message.text = cast(str, params["text"])
         if params.get("blocks") is not None:
@@ -1476,6 +1626,13 @@ class _Handler(BaseHTTPRequestHandler):
         return decoded if isinstance(decoded, dict) else None
 
     def _send(self, answer: _Answer) -> None:
+        if answer.drop:
+            # The request was read (and may have taken effect); the client sees the connection reset.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            return
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))

@@ -193,7 +193,7 @@ class SimWorkspace:
         self.settings = Settings.from_env(env)
         self.services = Services.from_settings(self.settings, session=_aws_session(self.fleet.region))
         self.app = build_app(self.services)
-        self.http = SlackHttpServer(self.app)
+        self.http = SlackHttpServer(self.app, readiness=self._readiness)
         self.http.start()
         # --- change alerts: moto (SNS, SQS, S3), the fleet's notification feed and the worker start here ---
         if self._alerts_on:
@@ -204,6 +204,9 @@ class SimWorkspace:
                 self.fleet, self.settings, self._set_env, aws=self.services.aws, also=members
             )
         return self
+
+    def _readiness(self) -> tuple[bool, list[str]]:
+        return self.alerts.worker.health.readiness() if self.alerts is not None else (True, [])
 
     def close(self) -> None:
         # --- change alerts: the worker, feed and moto stop here ---

@@ -21,14 +21,15 @@ import os
 import random
 import resource
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.alert_worker import WorkerTuning, build_alert_worker
+from bot.alerts.ledger import AlertLedger, ItemRecord
+from bot.alerts.runtime import build_alert_worker
+from bot.alerts.worker import WorkerTuning
 from bot.settings import Settings
 from bot.sim.alert_feed import AlertFeed
 from bot.sim.aws import AwsStandIn
@@ -176,32 +177,29 @@ def main() -> None:
             f"in {publish_s:.1f} s; setup {published_started - setup_started:.1f} s; Slack {args.rate:g} msg/s/channel"
         )
 
-        stop = threading.Event()
         started = time.monotonic()
-        thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
-        thread.start()
+        worker.start()
         worker.wait_for(lambda w: w.totals.received > 0 and moto.visible() == 0, timeout=3600)
         drain_s = time.monotonic() - started
-        stop.set()
-        thread.join()
+        worker.stop(10)
         rss = peak_rss_mib()
 
-        handled = worker.store.counts()
+        handled = worker.ledger.counts()
         posted_items = set()
         duplicates = 0
         post_count = 0
-        for post in worker.store.open_posts(0):
+        for post in worker.ledger.open_posts(0):
             post_count += 1
             for key in post.items():
                 duplicates += key in posted_items
                 posted_items.add(key)
         delivered = {(d.node.node_id, str(d.item["configurationStateId"])) for d in items}
-        lost = len(delivered - posted_items - _skipped(worker.store, delivered))
+        lost = len(delivered - posted_items - _skipped(worker.ledger, delivered))
         calls = slack.calls
         by_channel = {c: sum(1 for m in slack.messages(c) if m.thread_ts is None) for c in ("C0ALERTS", "C0DB")}
         replies = sum(1 for m in slack.messages() if m.thread_ts is not None)
         ok_calls = [c for c in calls if c.status == 200]
-        worker.store.close()
+        worker.close()
         baseline = None if args.no_baseline else naive_run(feed, order, moto, slack)
 
     print(f"\ndrain time            {drain_s:9.1f} s   ({len(order) / drain_s:.1f} notifications/s)")
@@ -251,8 +249,8 @@ def naive_run(feed: AlertFeed, order: list[Delivery], moto: MotoAws, slack: Slac
     return time.monotonic() - started, len(slack.calls) - calls_before, posts
 
 
-def _skipped(store: Any, delivered: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    return {key for key in delivered if (h := store.handled(*key)) is not None and h.outcome != "posted"}
+def _skipped(ledger: AlertLedger, delivered: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {key for key in delivered if (h := ledger.handled(*key)) is not None and h.outcome != ItemRecord.POSTED}
 
 
 if __name__ == "__main__":

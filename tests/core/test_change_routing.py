@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.alert_routing import RoutesError, load_routes
+from bot.alerts.routing import RoutesError, load_routes
 
 ROUTES = """
 default_channel = "C0ALERTS"

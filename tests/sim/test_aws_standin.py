@@ -876,6 +876,20 @@ def test_a_rate_limit_throttles_calls_beyond_it(world: World) -> None:
     world.ssm.describe_instance_information()
 
 
+@pytest.mark.usefixtures("no_backoff")
+def test_an_outage_fails_the_chosen_actions_until_it_ends(world: World) -> None:
+    world.stand_in.outage(60, actions=frozenset({"config:GetResourceConfigHistory"}))
+    with pytest.raises(ClientError) as caught:
+        world.config.get_resource_config_history(resourceType=INVENTORY, resourceId=NODE)
+    assert caught.value.response["Error"]["Code"] == "ServiceUnavailable"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+    world.stand_in.outage(60, actions=frozenset({"config:GetResourceConfigHistory"}), code="ThrottlingException", status=400)
+    world.fails(lambda: world.config.get_resource_config_history(resourceType=INVENTORY, resourceId=NODE), "ThrottlingException")
+    world.ssm.describe_instance_information()  # other actions answer
+    world.stand_in.outage(0)
+    assert "configurationItems" in world.config.get_resource_config_history(resourceType=INVENTORY, resourceId=NODE)
+
+
 # --- 5. permissions, Run Command and inventory runs ---------------------------------------------------
 def test_denied_actions_answer_access_denied_naming_the_action(world: World) -> None:
     world.stand_in.faults.denied_actions = {"ssm:SendCommand", "config:GetResourceConfigHistory"}

@@ -573,3 +573,67 @@ def test_bolt_app_answers_a_slash_command_through_the_standin(standin: SlackStan
     assert response.status == 200
     assert [m.text for m in standin.replies(url)] == ["nginx changed 2 days ago"]
     assert standin.calls_to("auth.test")  # Bolt checked its token against the stand-in at start-up
+
+
+# --- reading a channel back, and the outcomes a client cannot tell apart -----------------------------
+
+
+def _metadata(key: str) -> dict[str, Any]:
+    return {"event_type": "pkgwhen_alert", "event_payload": {"post_key": key}}
+
+
+def test_history_and_replies_return_metadata_only_when_asked(standin: SlackStandIn, client: WebClient) -> None:
+    first = client.chat_postMessage(channel="C0ALERTS", text="one", metadata=_metadata("k1"))
+    reply = client.chat_postMessage(channel="C0ALERTS", text="in thread", thread_ts=first["ts"], metadata=_metadata("k2"))
+    client.chat_postMessage(channel="C0ALERTS", text="two")
+    history = client.conversations_history(channel="C0ALERTS", include_all_metadata=True)
+    # Newest first; replies stay in their thread.
+    assert [m["text"] for m in history["messages"]] == ["two", "one"]
+    assert history["messages"][1]["metadata"] == _metadata("k1")
+    assert "metadata" not in client.conversations_history(channel="C0ALERTS")["messages"][1]
+    # `oldest` bounds it: nothing before the first post's ts (exclusive).
+    later = client.conversations_history(channel="C0ALERTS", oldest=first["ts"], include_all_metadata=True)
+    assert [m["text"] for m in later["messages"]] == ["two"]
+    thread = client.conversations_replies(channel="C0ALERTS", ts=first["ts"], include_all_metadata=True)
+    assert [m["ts"] for m in thread["messages"]] == [first["ts"], reply["ts"]]
+    assert thread["messages"][1]["metadata"] == _metadata("k2")
+    assert error_of(lambda: client.conversations_history(channel="C0NOPE")) == "channel_not_found"
+    assert error_of(lambda: client.chat_postMessage(channel="C0ALERTS", text="x", metadata={"event_type": 1})) == (
+        "invalid_metadata_schema"
+    )
+
+
+def test_history_pages_with_a_cursor_that_slack_sdk_follows(client: WebClient) -> None:
+    for n in range(5):
+        client.chat_postMessage(channel="C0OPS", text=f"m{n}")
+    # Each page replaces the response's data as slack_sdk iterates: read it while it is there.
+    pages = [[m["text"] for m in page["messages"]] for page in client.conversations_history(channel="C0OPS", limit=2)]
+    assert pages == [["m4", "m3"], ["m2", "m1"], ["m0"]]
+
+
+def test_a_post_that_acted_and_then_failed_is_in_the_channel(standin: SlackStandIn) -> None:
+    """5xx after storing, an answer after the client's timeout, a connection dropped after sending."""
+    client = WebClient(token=TOKEN, base_url=standin.api_url, timeout=1, retry_handlers=[])
+    standin.fail_next("chat.postMessage", status=500, after_acting=True)
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C0OPS", text="stored, then 500")
+    standin.answer_late("chat.postMessage", 2.0)
+    with pytest.raises(TimeoutError):
+        client.chat_postMessage(channel="C0OPS", text="stored, answered late")
+    standin.drop_next("chat.postMessage")
+    with pytest.raises(ConnectionError):
+        client.chat_postMessage(channel="C0OPS", text="stored, connection dropped")
+    shown = [m.text for m in standin.messages("C0OPS")]
+    assert shown == ["stored, then 500", "stored, answered late", "stored, connection dropped"]
+    assert standin.arrivals("chat.postMessage") == 3
+
+
+def test_an_outage_fails_every_call_for_its_time(standin: SlackStandIn, client: WebClient) -> None:
+    standin.fail_for(60, "chat.postMessage", status=503)
+    for _ in range(3):
+        with pytest.raises(SlackApiError):
+            client.chat_postMessage(channel="C0OPS", text="down")
+    assert standin.messages("C0OPS") == []
+    standin.fail_for(0, "chat.postMessage")
+    client.chat_postMessage(channel="C0OPS", text="back")
+    assert [m.text for m in standin.messages("C0OPS")] == ["back"]

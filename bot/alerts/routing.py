@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+DEFAULT_ROUTE = "default channel"
 _RULE_KEYS = frozenset({"name", "channel", "accounts", "regions", "tags", "packages"})
 
 
@@ -58,14 +59,26 @@ class AlertRoutes:
     routes: tuple[AlertRoute, ...] = ()
     default_channel: str = ""
 
+    @property
+    def uses_tags(self) -> bool:
+        """Whether a rule looks at server tags: then a change cannot be routed until its tags are known."""
+        return any(route.tags for route in self.routes)
+
+    def route_for(
+        self, *, account: str, region: str, tags: Mapping[str, str], packages: Sequence[str]
+    ) -> AlertRoute | None:
+        """The rule that decides a change (the default channel as a rule named so), or None when none does."""
+        for route in self.routes:
+            if route.matches(account=account, region=region, tags=tags, packages=packages):
+                return route
+        return AlertRoute(self.default_channel, DEFAULT_ROUTE) if self.default_channel else None
+
     def channel_for(
         self, *, account: str, region: str, tags: Mapping[str, str], packages: Sequence[str]
     ) -> str | None:
         """The channel for a change, or None when no rule matches and there is no default."""
-        for route in self.routes:
-            if route.matches(account=account, region=region, tags=tags, packages=packages):
-                return route.channel
-        return self.default_channel or None
+        route = self.route_for(account=account, region=region, tags=tags, packages=packages)
+        return route.channel if route is not None else None
 
 
 def _any_glob(value: str, patterns: Sequence[str]) -> bool:
