@@ -11,12 +11,21 @@ figure covers all of it.
 The baseline is run in the same process after pkgwhen's worker: the same notifications are delivered
 again to the queue and a naive consumer posts each one as its own message (waiting out Slack's 429s,
 deleting after posting). `--no-baseline` skips that run (it takes about one second per notification).
+
+`--worker-only` measures the worker alone (`--packages 2000 --latency-ms 100` is the issue's target shape):
+moto and the AWS stand-in serve from a process of their own, Config answering after `--latency-ms`, and
+Slack does not throttle. moto's ReceiveMessage recomputes every queue attribute per message, so a big
+drain would be quadratic in the queue's length: the notifications are published in waves of one round
+and each wave is drained by `run_once` before the next is published; only the rounds are timed. The last
+line is a JSON object with `notifications_per_s` and the Config calls made.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import multiprocessing
 import os
 import random
 import resource
@@ -24,17 +33,21 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from moto.server import ThreadedMotoServer
 
 from bot.alerts.ledger import AlertLedger, ItemRecord
 from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import WorkerTuning
 from bot.settings import Settings
 from bot.sim.alert_feed import AlertFeed
-from bot.sim.aws import AwsStandIn
+from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.moto import MotoAws, shared_endpoint
+from bot.sim.notifications import needs_oversized
 from bot.sim.slack import SlackStandIn
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -123,9 +136,14 @@ def main() -> None:
     parser.add_argument("--oversized", type=float, default=0.02, help="share of notifications sent oversized")
     parser.add_argument("--rate", type=float, default=1.0, help="Slack messages per second per channel")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive consumer's run")
+    parser.add_argument("--worker-only", action="store_true", help="the worker alone: AWS in its own process, no Slack limit")
+    parser.add_argument("--latency-ms", type=float, default=100.0, help="--worker-only: Config's latency per call")
     args = parser.parse_args()
     servers = args.servers or (100 if args.quick else 1000)
     rng = random.Random(7)
+    if args.worker_only:
+        worker_only(servers, args, rng)
+        return
 
     setup_started = time.monotonic()
     fleet = build_fleet(servers, args.packages)
@@ -219,6 +237,122 @@ def main() -> None:
         )
     if lost or duplicates:
         raise SystemExit("FAILED: alerts were lost or duplicated")
+
+
+def _serve_aws(conn: Connection, fleet: Fleet, latency_s: float) -> None:
+    """The worker-only run's other process: moto (SQS, SNS, S3) and the AWS stand-in (Config, EC2)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    with AwsStandIn(fleet, Faults(latency_s=latency_s)) as aws:
+        conn.send((aws.url, f"http://{host}:{port}"))
+        while (command := conn.recv()) != "stop":
+            conn.send(aws.count(command))
+    moto.stop()
+
+
+def worker_only(servers: int, args: argparse.Namespace, rng: random.Random) -> None:
+    setup_started = time.monotonic()
+    fleet = build_fleet(servers, args.packages)
+    items = patch_night(fleet, args.updated, rng)
+    order = deliveries(items, rng, args.duplicate)
+    oversized_ids = {node_id(n) for n in range(servers) if rng.random() < args.oversized}
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    other = context.Process(target=_serve_aws, args=(child, fleet, args.latency_ms / 1000), daemon=True)
+    other.start()
+    aws_url, moto_url = parent.recv()
+    try:
+        moto = MotoAws(endpoint=moto_url, queue_visibility_s=120, max_receive_count=10).start()
+        slack = SlackStandIn(bot_token=TOKEN)
+        slack.start()
+        feed = AlertFeed(fleet, moto, oversize=lambda node, item: node.node_id in oversized_ids)
+        notifications = [(feed.notification(d.node, d.item), d.node) for d in order]
+        oversized = sum(1 for n, node in notifications if needs_oversized(n) or node.node_id in oversized_ids)
+        with tempfile.TemporaryDirectory() as tmp:
+            worker = build_alert_worker(
+                _bench_settings(tmp, fleet, moto, slack, aws_url, routes=Path(tmp) / "routes.toml"),
+                tuning=WorkerTuning(wait_seconds=0, visibility_timeout=120),
+            )
+            setup_s = time.monotonic() - setup_started
+            rounds_s = 0.0
+            wave = worker.tuning.round_size
+            for start in range(0, len(notifications), wave):
+                for notification, node in notifications[start : start + wave]:
+                    feed.deliver(notification, node)
+                while True:
+                    started = time.perf_counter()
+                    result = worker.run_once()
+                    rounds_s += time.perf_counter() - started
+                    if result.received == 0 and moto.visible() == 0:
+                        break
+            rss = peak_rss_mib()
+            delivered = {(d.node.node_id, str(d.item["configurationStateId"])) for d in items}
+            posted = [key for post in worker.ledger.open_posts(0) for key in post.items()]
+            lost = len(delivered - set(posted) - _skipped(worker.ledger, delivered))
+            duplicates = len(posted) - len(set(posted))
+            handled = worker.ledger.counts()
+            worker.close()
+        parent.send("GetResourceConfigHistory")
+        config_calls = int(parent.recv())
+        slack.stop()
+        moto.stop()
+    finally:
+        parent.send("stop")
+        other.join(timeout=30)
+    figures = {
+        "servers": servers,
+        "packages": args.packages,
+        "latency_ms": args.latency_ms,
+        "notifications": len(order),
+        "oversized": oversized,
+        "rounds_s": round(rounds_s, 2),
+        "notifications_per_s": round(len(order) / rounds_s, 1),
+        "config_calls": config_calls,
+        "items_handled": handled,
+        "lost": lost,
+        "duplicated": duplicates,
+        "peak_rss_mib": round(rss),
+        "setup_s": round(setup_s, 1),
+    }
+    print(
+        f"worker only: {servers} servers, {args.packages} packages, {len(order)} notifications ({oversized} oversized) "
+        f"in waves of {worker.tuning.round_size}; Config {args.latency_ms:g} ms a call; Slack unthrottled"
+    )
+    print(f"rounds {rounds_s:.1f} s: {figures['notifications_per_s']} notifications/s; {config_calls} Config calls; "
+          f"lost / duplicated {lost} / {duplicates}")
+    print(json.dumps(figures))
+    if lost or duplicates:
+        raise SystemExit("FAILED: alerts were lost or duplicated")
+
+
+def _bench_settings(tmp: str, fleet: Fleet, moto: MotoAws, slack: SlackStandIn, aws_url: str, *, routes: Path) -> Settings:
+    routes.write_text('default_channel = "C0ALERTS"\n\n[[route]]\nchannel = "C0DB"\ntags = { Name = "db-*" }\n')
+    slack.add_channel("C0DB", "db-alerts")
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": moto.url,
+            "AWS_ENDPOINT_URL_CONFIG_SERVICE": aws_url,
+            "AWS_ENDPOINT_URL_SSM": aws_url,
+            "AWS_ENDPOINT_URL_EC2": aws_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+    )
+    assert moto.resources is not None
+    return Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_API_URL": slack.api_url,
+            "PKGWHEN_QUEUE_URL": moto.resources.queue_url,
+            "PKGWHEN_ALERT_CHANNEL": "C0ALERTS",
+            "PKGWHEN_ROUTES_FILE": str(routes),
+            "PKGWHEN_STATE_DIR": tmp,
+            "AWS_REGION": fleet.region,
+        },
+        require_slack=False,
+    )
 
 
 def naive_run(feed: AlertFeed, order: list[Delivery], moto: MotoAws, slack: SlackStandIn) -> tuple[float, int, int]:
