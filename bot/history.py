@@ -235,13 +235,23 @@ class ConfigHistory:
             )
             return SpanReadResult(node_id=node_id, added=added, calls=self._calls - before, read_from=start, read_until=now)
 
-    def items_before(self, node_id: str, later: datetime, *, limit: int = 2) -> tuple[list[dict[str, Any]], bool]:
+    def items_before(
+        self, node_id: str, later: datetime, *, limit: int = 2, patient: bool = True
+    ) -> tuple[list[dict[str, Any]], bool]:
         """Up to `limit` items captured at or before `later`, newest first, and whether the history was read to its start.
 
         As AWS's own rule sample reads an item at its capture time (`laterTime`, reverse order); pages span
         seven days, so empty pages that carry a `nextToken` are followed, at most MAX_PAGES_PER_WINDOW.
         Used by change alerts for one item and its predecessor without reading the whole history.
+
+        botocore sends `laterTime` in whole seconds and Config captures in milliseconds, so `later` is
+        rounded up to its next second: an item captured at 04:24:23.050 is at or before 04:24:24, not
+        04:24:23 (an item captured later within that second is skipped by the caller, who knows the item).
+        `patient=False` makes one attempt per call (no waits on throttling or server errors), for reads
+        made ahead of need that the caller can make again patiently.
         """
+        if later.microsecond:
+            later = later.replace(microsecond=0) + timedelta(seconds=1)
         items: list[dict[str, Any]] = []
         token: str | None = None
         for _ in range(MAX_PAGES_PER_WINDOW):
@@ -250,6 +260,7 @@ class ConfigHistory:
                 laterTime=later,
                 chronologicalOrder="Reverse",
                 limit=limit,
+                patient=patient,
                 **({"nextToken": token} if token else {}),
             )
             items.extend(dict(i) for i in page.get("configurationItems", []))
@@ -284,9 +295,11 @@ class ConfigHistory:
 
         The client makes one attempt per call (see AwsClients.config_history): throttling is retried here,
         where all readers share one pacer, and server errors a bounded number of times with a backoff.
+        `patient=False`: one attempt, whose throttling or server error is raised at once.
         """
+        patient = bool(params.pop("patient", True))
         server_errors = 0
-        for _ in range(THROTTLED_ATTEMPTS):
+        for _ in range(THROTTLED_ATTEMPTS if patient else 1):
             sent_at = self._pacer.wait()
             with self._calls_lock:
                 self._calls += 1
@@ -301,7 +314,7 @@ class ConfigHistory:
             except PkgwhenError as error:
                 # AWS's 5xx or a failed connection: a bounded number of tries; credentials, permissions: at once.
                 server_errors += 1
-                if not transient(error) or server_errors >= self._attempts:
+                if not transient(error) or server_errors >= self._attempts or not patient:
                     raise
                 time.sleep(min(5.0, 0.25 * 2**server_errors))
             except ClientError as error:

@@ -19,13 +19,14 @@ import msgspec
 from bot.inventory import (
     INSTANCE_INFORMATION,
     InventoryKind,
+    InventorySnapshot,
     ItemHeader,
     PackageEntry,
     package_entry,
     raw_entries,
     read_item_header,
 )
-from bot.spans import ItemFacts, package_state, span_entry
+from bot.spans import ItemFacts, package_state, snapshot_of, span_entry
 from bot.versions import has_rpm_fields, looks_dpkg
 
 _SOFTWARE = frozenset(kind.value for kind in InventoryKind)
@@ -52,6 +53,15 @@ class ItemReader:
         self._by_fields: dict[tuple[Any, ...], PackageEntry | None] = {}
         self._by_text: dict[tuple[InventoryKind, str, bool, bytes], PackageEntry | None] = {}
         self._canonical: dict[PackageEntry, PackageEntry] = {}
+
+    def __len__(self) -> int:
+        """How many recorded entries it remembers (a long-lived reader is replaced when this grows large)."""
+        return len(self._by_text) + len(self._by_fields)
+
+    def snapshot(self, item: Mapping[str, Any]) -> InventorySnapshot:
+        """The item as a snapshot of the entries a span keeps (what answers and alerts use)."""
+        facts, state = self.read(item)
+        return snapshot_of(facts, state or ())
 
     def canonical(self, entry: PackageEntry) -> PackageEntry:
         """The one object this read uses for entries equal to `entry`."""

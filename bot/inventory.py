@@ -174,7 +174,7 @@ class InventorySnapshot:
         """About how much memory this snapshot holds (measured ~620 B per entry plus its strings), for caches
         bounded by bytes: a server with 2,000 packages is close to two megabytes, one with 20 a few kilobytes.
         An entry shared with other snapshots is counted in each, so the estimate stays an upper bound."""
-        return 2048 + sum(720 + sum(len(k) + len(v) for k, v in entry.raw) for entry in self.packages)
+        return 2048 + sum(map(_entry_weight, self.packages))
 
     def names(self) -> tuple[str, ...]:
         """Distinct package names as recorded, sorted case-insensitively."""
@@ -182,6 +182,12 @@ class InventorySnapshot:
         for entry in self.packages:
             seen.setdefault(entry.name.casefold(), entry.name)
         return tuple(sorted(seen.values(), key=str.casefold))
+
+
+@lru_cache(maxsize=65536)
+def _entry_weight(entry: PackageEntry) -> int:
+    # Cached: entries are shared between items, and a cache weighs every item it keeps.
+    return 720 + sum(len(k) + len(v) for k, v in entry.raw)
 
 
 def _one_report(entries: Sequence[PackageEntry]) -> tuple[PackageEntry, ...]:

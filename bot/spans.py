@@ -221,7 +221,12 @@ def entries_at(spans: Iterable[PackageSpan], moment: datetime) -> list[PackageEn
 
 def snapshot_at(facts: ItemFacts, spans: Iterable[PackageSpan]) -> InventorySnapshot:
     """The item as a snapshot holding the given spans' entries alive at its capture (all, or a subset asked for)."""
-    packages = entries_at(spans, facts.captured_at) if facts.packages_known else []
+    return snapshot_of(facts, entries_at(spans, facts.captured_at) if facts.packages_known else ())
+
+
+def snapshot_of(facts: ItemFacts, entries: Iterable[PackageEntry]) -> InventorySnapshot:
+    """The item as a snapshot holding `entries` (ignored when the item does not say what is installed)."""
+    packages = list(entries) if facts.packages_known else []
     return InventorySnapshot(
         node_id=facts.node_id,
         captured_at=facts.captured_at,
@@ -259,5 +264,7 @@ def _group_by_since(spans: Iterable[PackageSpan]) -> dict[datetime, list[Package
     return groups
 
 
+@lru_cache(maxsize=65536)
 def _order(entry: PackageEntry) -> tuple[str, str, str, str]:
+    # Cached: the same entries are sorted into every item of a history.
     return (entry.kind.value, entry.name.casefold(), entry.version, entry.arch)

@@ -480,6 +480,25 @@ def _diff(
 # --- public API -----------------------------------------------------------------------------------------
 
 
+def _what_differs(previous: InventorySnapshot, current: InventorySnapshot) -> tuple[InventorySnapshot, InventorySnapshot]:
+    """Both items cut to the packages (by name, any inventory type) of which some entry is not in both.
+
+    Consecutive items share most entries (the parser hands out one object per distinct entry, and equal
+    entries compare equal anyway), so a diff of 2,000 packages looks at the few dozen that changed. A
+    package all of whose entries are in both items cannot have changed; keeping every entry of a name
+    keeps its labels (a name reported under two inventory types) and its architectures exact.
+    """
+    before, now = set(previous.packages), set(current.packages)
+    names = {entry.name.casefold() for entry in before.symmetric_difference(now)}
+    if len(names) * 2 > len(now):
+        return previous, current  # most changed: cutting saves nothing
+
+    def cut(snapshot: InventorySnapshot) -> InventorySnapshot:
+        return replace(snapshot, packages=tuple(e for e in snapshot.packages if e.name.casefold() in names))
+
+    return cut(previous), cut(current)
+
+
 def diff_snapshots(
     previous: InventorySnapshot | None, current: InventorySnapshot, scheme: VersionScheme
 ) -> tuple[VersionChange, ...]:
@@ -497,6 +516,8 @@ def diff_snapshots(
         return ()
     if previous is not None and not previous.packages_known:
         previous = None
+    if previous is not None:
+        previous, current = _what_differs(previous, current)
     keys = set(current.by_package())
     if previous is not None:
         keys |= set(previous.by_package())

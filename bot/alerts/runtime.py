@@ -73,7 +73,7 @@ def build_alert_worker(
     stopping = threading.Event()
     return AlertWorker(
         queue=AlertQueue(aws.sqs(), settings.queue_url),
-        source=ItemSource(history, history_index, aws.s3(), snapshots=snapshots),
+        source=ItemSource(history, history_index, aws.s3(), snapshots=snapshots, concurrency=2 * settings.history_concurrency),
         directory=ServerDirectory(aws.ec2()),
         poster=AlertPoster(alert_client(settings, stopping, timeout=tuning.slack_timeout_s)),
         ledger=ledger,

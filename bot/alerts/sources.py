@@ -8,20 +8,23 @@ tags are unknown until EC2 answers, and unknown tags hold an alert back rather t
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.aws import calling
 from bot.caching import BoundedCache
 from bot.change_notifications import ConfigChange, notification_from_s3_object, split_location
-from bot.errors import NoHistory, PkgwhenError
+from bot.errors import AwsUnavailable, NoHistory, PkgwhenError, Throttled
 from bot.history import ConfigHistory
 from bot.index import HistoryIndex, StoredItem
-from bot.inventory import InventorySnapshot, parse_configuration_item
+from bot.ingest import ItemReader
+from bot.inventory import InventorySnapshot
 from bot.snapshots import SnapshotCache
 
 if TYPE_CHECKING:
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("pkgwhen.alerts")
 
 TAG_CACHE_ENTRIES = 50_000
+# Distinct recorded entries the item reader remembers before it starts afresh (~1 KiB each).
+READER_ENTRIES = 100_000
 DESCRIBE_CHUNK = 200
 
 
@@ -56,11 +61,70 @@ class ItemSource:
         s3: S3Client | None,
         *,
         snapshots: SnapshotCache | None = None,
+        concurrency: int = 16,
     ) -> None:
         self._history = history
         self._index = index
         self._s3 = s3
         self.snapshots = snapshots if snapshots is not None else SnapshotCache()
+        self._concurrency = concurrency
+        # One reader for the worker's life: an unchanged package is the same entry in every item, so an
+        # item costs a lookup per entry and a diff looks only at what changed (bounded: READER_ENTRIES).
+        self._reader = ItemReader()
+        # This round's targeted reads: (server, state id) -> the item and the one before it, newest first.
+        self._read: dict[tuple[str, str], tuple[list[InventorySnapshot], bool]] = {}
+
+    def prefetch(self, changes: Iterable[ConfigChange]) -> None:
+        """Read, all at once, the items a round's changes need from Config: one call per change (its item when
+        the notification was oversized, and its predecessor) for each server the index does not cover.
+
+        Replaces the last round's reads. A read that fails is only left out: the change's own handling
+        reads it again and meets the failure where it decides what becomes of the message.
+        """
+        wanted = {
+            (c.node_id, c.state_id): c
+            for c in changes
+            if self._covered(c.node_id, until=c.captured_at) is None
+        }
+        read: dict[tuple[str, str], tuple[list[InventorySnapshot], bool]] = {}
+        self._read = read
+        if not wanted:
+            return
+
+        failed = threading.Event()
+
+        def fetch(change: ConfigChange) -> None:
+            if failed.is_set():
+                return  # Config is throttling or down: the round's handling waits for it, patiently
+            try:
+                items, complete = self._history.items_before(
+                    change.node_id, change.captured_at, limit=2, patient=False
+                )
+            except NoHistory:
+                read[(change.node_id, change.state_id)] = ([], True)
+                return
+            except (Throttled, AwsUnavailable) as error:
+                log.debug("read ahead of %s %s: %s", change.node_id, change.state_id, error)
+                failed.set()
+                return
+            except Exception as error:  # the change's own handling meets it again, where it is decided
+                log.debug("read ahead of %s %s: %s", change.node_id, change.state_id, error)
+                return
+            read[(change.node_id, change.state_id)] = ([self._parsed(i) for i in items], complete)
+
+        if self._concurrency <= 1:
+            for change in wanted.values():
+                fetch(change)
+            return
+        # One attempt per call, so the pool is done within about one call's time of a failure.
+        with ThreadPoolExecutor(max_workers=min(self._concurrency, len(wanted)), thread_name_prefix="alert-read") as pool:
+            list(pool.map(fetch, wanted.values()))
+
+    def _parsed(self, item: Mapping[str, Any]) -> InventorySnapshot:
+        """The item parsed once, its entries shared with every item met before that has them too."""
+        if len(self._reader) > READER_ENTRIES:
+            self._reader = ItemReader()
+        return self.remember(self._reader.snapshot(item))
 
     def remember(self, snapshot: InventorySnapshot) -> InventorySnapshot:
         return self.snapshots.remember(snapshot)
@@ -79,21 +143,26 @@ class ItemSource:
             items, _ = self._history.items_before(node_id, captured_at, limit=1)
         except NoHistory:
             return None
-        parsed = [self.remember(parse_configuration_item(i)) for i in items]
+        parsed = [self._parsed(i) for i in items]
         return next((p for p in parsed if p.state_id == state_id), None)
 
     def current(self, change: ConfigChange) -> InventorySnapshot:
         """The changed item itself: from the notification, else Config's history, else the S3 object."""
         if change.item is not None:
-            return self.remember(parse_configuration_item(change.item))
-        found = self.snapshot(change.node_id, change.state_id, change.captured_at)
+            return self._parsed(change.item)
+        read = self._read.get((change.node_id, change.state_id))
+        found = next((s for s in read[0] if s.state_id == change.state_id), None) if read is not None else None
+        if found is not None:
+            return found
+        # Config was asked at the item's capture time this round: asking again would tell nothing new.
+        found = None if read is not None else self.snapshot(change.node_id, change.state_id, change.captured_at)
         if found is not None:
             return found
         if change.s3_location and self._s3 is not None:
             bucket, key = split_location(change.s3_location)
             with calling("s3:GetObject"):
                 data = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-            return self.remember(parse_configuration_item(notification_from_s3_object(data)))
+            return self._parsed(notification_from_s3_object(data))
         raise ItemUnavailable(
             f"the oversized item {change.node_id} {change.state_id} is not in Config's history"
             + (f" nor at s3://{change.s3_location}" if change.s3_location else "")
@@ -107,12 +176,17 @@ class ItemSource:
             return self._newest_known_before(
                 current, (self.snapshots.parsed(i) for i in reversed(covered) if i.captured_at < current.captured_at)
             )
-        try:
-            # The item itself (when Config has it) and the one before: two items, however far back.
-            items, complete = self._history.items_before(current.node_id, current.captured_at, limit=2)
-        except NoHistory:
-            return None
-        found = self._newest_known_before(current, (self.remember(parse_configuration_item(i)) for i in items))
+        read = self._read.get((current.node_id, current.state_id))
+        if read is not None:
+            candidates, complete = read
+        else:
+            try:
+                # The item itself (when Config has it) and the one before: two items, however far back.
+                items, complete = self._history.items_before(current.node_id, current.captured_at, limit=2)
+            except NoHistory:
+                return None
+            candidates = [self._parsed(i) for i in items]
+        found = self._newest_known_before(current, candidates)
         if found is not None or complete:
             return found
         # Only items without package data just before it: read the server's history once, through the index.

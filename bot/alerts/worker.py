@@ -343,7 +343,10 @@ class AlertWorker:
                 self._poison(message, str(error))
             except Exception as error:  # one message's failure is that message's alone
                 self._unexpected(message, error)
-        self.directory.prefetch(c.node_id for c in state.changes.values() if isinstance(c, ConfigChange))
+        fresh = [c for c in state.changes.values() if isinstance(c, ConfigChange)]
+        self.directory.prefetch(c.node_id for c in fresh)
+        # What Config must tell about the round's new items is read at once, not one item after another.
+        self.source.prefetch(c for c in fresh if self.ledger.handled(*c.key) is None)
         self._handle_pending(received, state, now)
         flushed = self._flush(state, set(state.dirty))
         backoff = self.tuning.backoff_s

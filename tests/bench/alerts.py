@@ -248,7 +248,11 @@ def _serve_aws(conn: Connection, fleet: Fleet, latency_s: float) -> None:
     with AwsStandIn(fleet, Faults(latency_s=latency_s)) as aws:
         conn.send((aws.url, f"http://{host}:{port}"))
         while (command := conn.recv()) != "stop":
-            conn.send(aws.count(command))
+            if command == "cpu":
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                conn.send(usage.ru_utime + usage.ru_stime)
+            else:
+                conn.send(aws.count(command))
     moto.stop()
 
 
@@ -278,6 +282,10 @@ def worker_only(servers: int, args: argparse.Namespace, rng: random.Random) -> N
             setup_s = time.monotonic() - setup_started
             rounds_s = 0.0
             wave = worker.tuning.round_size
+            parent.send("cpu")
+            standin_cpu_s = -float(parent.recv())
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            worker_cpu_s = -(own.ru_utime + own.ru_stime)
             for start in range(0, len(notifications), wave):
                 for notification, node in notifications[start : start + wave]:
                     feed.deliver(notification, node)
@@ -287,6 +295,10 @@ def worker_only(servers: int, args: argparse.Namespace, rng: random.Random) -> N
                     rounds_s += time.perf_counter() - started
                     if result.received == 0 and moto.visible() == 0:
                         break
+            parent.send("cpu")
+            standin_cpu_s += float(parent.recv())
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            worker_cpu_s += own.ru_utime + own.ru_stime
             rss = peak_rss_mib()
             delivered = {(d.node.node_id, str(d.item["configurationStateId"])) for d in items}
             posted = [key for post in worker.ledger.open_posts(0) for key in post.items()]
@@ -310,6 +322,9 @@ def worker_only(servers: int, args: argparse.Namespace, rng: random.Random) -> N
         "rounds_s": round(rounds_s, 2),
         "notifications_per_s": round(len(order) / rounds_s, 1),
         "config_calls": config_calls,
+        # CPU seconds during the rounds: this process (the worker, its client side) and the stand-ins'.
+        "worker_cpu_s": round(worker_cpu_s, 2),
+        "standin_cpu_s": round(standin_cpu_s, 2),
         "items_handled": handled,
         "lost": lost,
         "duplicated": duplicates,
