@@ -244,9 +244,9 @@ class ConfigHistory:
         seven days, so empty pages that carry a `nextToken` are followed, at most MAX_PAGES_PER_WINDOW.
         Used by change alerts for one item and its predecessor without reading the whole history.
 
-        botocore sends `laterTime` in whole seconds and Config captures in milliseconds, so `later` is
-        rounded up to its next second: an item captured at 04:24:23.050 is at or before 04:24:24, not
-        04:24:23 (an item captured later within that second is skipped by the caller, who knows the item).
+        `later` is rounded up to its next whole second: botocore before sub-second timestamps sent
+        `laterTime` in whole seconds, and an item captured at 04:24:23.050 must be found at or before it
+        (an item captured later within that second is skipped by the caller, who knows the item's id).
         `patient=False` makes one attempt per call (no waits on throttling or server errors), for reads
         made ahead of need that the caller can make again patiently.
         """

@@ -15,6 +15,7 @@ import pytest
 
 from bot.sim.alert_feed import AlertFeed, AlertPostSeen, Form, channel_posts
 from bot.sim.fleet import Fleet, SimNode
+from bot.sim.notifications import oversized_failed
 from bot.sim.slack import SlackStandIn
 from bot.sim.workspace import SimWorkspace
 
@@ -172,6 +173,27 @@ def test_oversized_item_missing_from_history_comes_from_the_s3_object(alerting: 
     [post] = wait_posts(alerting, 1)
     assert "2 upgraded" in post.text
     assert drained(alerting)
+
+
+def test_oversized_items_captured_in_milliseconds_come_from_config_one_call_each(alerting: SimWorkspace) -> None:
+    """An oversized item is read at its own capture time (milliseconds, as Config's): one call brings the
+    item and the one before it, and it is found there (here no S3 object exists to fall back on)."""
+    fleet = alerting.fleet
+    feed(alerting).detach()
+    at = minutes_ago(30) + timedelta(milliseconds=250)
+    patch(fleet, [node_id(0)], CURL_FIX, at)
+    patch(fleet, [node_id(1)], NIGHTLY, at + timedelta(seconds=1, milliseconds=500))
+    before = alerting.aws.count("GetResourceConfigHistory")
+    for n in (0, 1):
+        node = fleet.node(node_id(n))
+        assert node is not None and node.items[-1]["configurationItemCaptureTime"].microsecond == (250_000 if n == 0 else 750_000)
+        # Config could not write the oversized item to S3: only its history has it.
+        feed(alerting).deliver(oversized_failed(feed(alerting).notification(node, node.items[-1])), node)
+    found = wait_posts(alerting, 2)
+    assert any("web-0" in p.text and "2 upgraded" in p.text for p in found)
+    assert any("web-1" in p.text and "12 upgraded" in p.text for p in found)
+    assert drained(alerting)
+    assert alerting.aws.count("GetResourceConfigHistory") - before == 2
 
 
 # --- grouping -----------------------------------------------------------------------------------------

@@ -214,7 +214,9 @@ class Fleet:
         """An inventory run on the node at `at`: SSM keeps the capture; Config records an item if content changed.
 
         Returns the new configuration item, or None when Config saw nothing new (or is not recording).
+        Config's capture times are milliseconds: finer parts of `at` are dropped.
         """
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)
         with self._lock:
             node = self._nodes[node_id]
             if node.unmanaged_since is not None and at >= node.unmanaged_since:
