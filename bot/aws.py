@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
+import msgspec
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import (
     BotoCoreError,
@@ -224,3 +225,50 @@ def paged(call: Callable[..., Any], token_in: str, token_out: str, /, **params: 
         if not token:
             return
     raise AwsUnavailable("API", f"more than {MAX_PAGES} pages; stopped following {token_out}")
+
+
+# --- Reading Config's history pages quickly -------------------------------------------------------------
+# A page of GetResourceConfigHistory is almost all `configuration`: each item's whole inventory as a JSON
+# string (about 700 KB for 2,000 packages), which the standard library's decoder unescapes at a quarter of
+# msgspec's speed. Before botocore parses a page, msgspec decodes it and lifts those strings out; botocore
+# then parses the small rest as it always does (timestamps, types, errors), and the strings are put back
+# into the items it returns. Anything unexpected is left to botocore whole.
+_HISTORY_OPERATION = "config-service.GetResourceConfigHistory"
+_LIFTED = "pkgwhen:lifted-configurations"
+
+
+def _lift_configurations(
+    response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
+) -> None:
+    if response_dict.get("status_code") != 200 or not isinstance(response_dict.get("body"), bytes):
+        return
+    try:
+        page = msgspec.json.decode(response_dict["body"])
+    except msgspec.DecodeError:
+        return  # botocore reads it and says what is wrong with it
+    items = page.get("configurationItems") if isinstance(page, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return
+    lifted = [item.pop("configuration", None) for item in items]
+    if not all(value is None or isinstance(value, str) for value in lifted):
+        return  # a configuration botocore would reject: let it
+    response_dict["body"] = msgspec.json.encode(page)
+    customized_response_dict[_LIFTED] = lifted
+
+
+def _put_back_configurations(parsed: dict[str, Any], **_: Any) -> None:
+    lifted = parsed.pop(_LIFTED, None)
+    if lifted is None:
+        return
+    for item, configuration in zip(parsed.get("configurationItems", ()), lifted, strict=True):
+        if configuration is not None:
+            item["configuration"] = configuration
+
+
+def read_history_pages_quickly(client: ConfigServiceClient) -> None:
+    """Make `client` decode GetResourceConfigHistory pages with msgspec (idempotent; answers unchanged)."""
+    events = client.meta.events
+    events.register(f"before-parse.{_HISTORY_OPERATION}", _lift_configurations, unique_id="pkgwhen-lift")
+    events.register(
+        f"after-call.{_HISTORY_OPERATION}", _put_back_configurations, unique_id="pkgwhen-put-back"
+    )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from bot.aws import calling, error_code, transient
+from bot.aws import calling, error_code, read_history_pages_quickly, transient
 from bot.errors import AwsUnavailable, NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.index import HistoryIndex, StoredItem
 from bot.inventory import PackageEntry, parse_time
@@ -94,6 +94,7 @@ class ConfigHistory:
         fresh_for: timedelta = timedelta(0),
     ) -> None:
         self._client = client
+        read_history_pages_quickly(client)
         self._attempts = attempts
         self._pacer = pacer or Pacer()
         # A server read this recently is answered from the store without asking Config again.
@@ -203,7 +204,11 @@ class ConfigHistory:
                 slots.acquire()
                 if stopping.is_set():
                     return []
-                parsed = [read.reader.read(item) for item in self._window(node_id, *window)]
+                items = self._window(node_id, *window)
+                items.reverse()
+                parsed = []
+                while items:  # each item's text is let go as soon as it is read: a window can be 5 MB
+                    parsed.append(read.reader.read(items.pop()))
                 with done_lock:
                     done += 1
                     if progress is not None:

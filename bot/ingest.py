@@ -51,12 +51,13 @@ class ItemReader:
 
     def __init__(self) -> None:
         self._by_fields: dict[tuple[Any, ...], PackageEntry | None] = {}
-        self._by_text: dict[tuple[InventoryKind, str, bool, bytes], PackageEntry | None] = {}
+        # (inventory type, map key, Windows?) -> entry text -> the entry it reads as
+        self._by_text: dict[tuple[InventoryKind, str, bool], dict[bytes, PackageEntry | None]] = {}
         self._canonical: dict[PackageEntry, PackageEntry] = {}
 
     def __len__(self) -> int:
         """How many recorded entries it remembers (a long-lived reader is replaced when this grows large)."""
-        return len(self._by_text) + len(self._by_fields)
+        return sum(map(len, self._by_text.values())) + len(self._by_fields)
 
     def snapshot(self, item: Mapping[str, Any]) -> InventorySnapshot:
         """The item as a snapshot of the entries a span keeps (what answers and alerts use)."""
@@ -114,17 +115,35 @@ class ItemReader:
         windows = header.windows
         found: list[PackageEntry | None] = []
         for kind, section in sections.items():
+            content = section.Content
+            if isinstance(content, list):
+                # The common shape: a list of entries. One lookup per entry, keyed by its text alone.
+                known = self._by_text.setdefault((kind, "", windows), {})
+                texts = [bytes(raw) for raw in content]
+                for new in set(texts).difference(known):
+                    self._decoded(kind, "", windows, new, known)
+                found += map(known.__getitem__, texts)
+                continue
             for map_key, raw in _raw_entries(section):
-                key = (kind, map_key, windows, bytes(raw))
-                entry = self._by_text.get(key, _MISSING)
-                if entry is _MISSING:
-                    fields = json.loads(key[3])
-                    if type(fields) is not dict:
-                        raise _Unexpected(kind.value)
-                    entry = self._entry(kind, map_key, fields, windows)
-                    self._by_text[key] = entry
-                found.append(entry)
+                known = self._by_text.setdefault((kind, map_key, windows), {})
+                entry_text = bytes(raw)
+                entry = known.get(entry_text, _MISSING)
+                found.append(self._decoded(kind, map_key, windows, entry_text, known) if entry is _MISSING else entry)
         return self._facts(header, found)
+
+    def _decoded(
+        self,
+        kind: InventoryKind,
+        map_key: str,
+        windows: bool,
+        text: bytes,
+        known: dict[bytes, PackageEntry | None],
+    ) -> PackageEntry | None:
+        fields = json.loads(text)
+        if type(fields) is not dict:
+            raise _Unexpected(kind.value)
+        entry = known[text] = self._entry(kind, map_key, fields, windows)
+        return entry
 
     # --- both ------------------------------------------------------------------------------------------
     def _facts(

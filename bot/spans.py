@@ -141,11 +141,14 @@ class SpanBuilder:
                 f"item {facts.state_id} of {facts.node_id} is not newer than the last one added; use insert()"
             )
         at = facts.captured_at
-        present = {id(entry): entry for entry in entries}
-        gone = self._open.keys() - present.keys()
-        closed = [PackageSpan(*self._open.pop(key), at) for key in gone]
-        for key in present.keys() - self._open.keys():
-            self._open[key] = (present[key], at)
+        entries = entries if isinstance(entries, (list, tuple)) else list(entries)
+        open_ = self._open
+        present = set(map(id, entries))
+        closed = [PackageSpan(*open_.pop(key), at) for key in open_.keys() - present]
+        if len(present) > len(open_):
+            for entry in entries:
+                if id(entry) not in open_:
+                    open_[id(entry)] = (entry, at)
         self.last_known = at
         return closed
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
+from bot.aws import read_history_pages_quickly
 from bot.errors import AccessDenied, NoHistory, NotRecording, Throttled
 from bot.history import ConfigHistory, windows
 from bot.index import HistoryIndex
@@ -19,6 +21,7 @@ from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet, SimNode
 
 NODE = "i-0123456789abcdef0"
+RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
 NOW = datetime.now(UTC)
 
 
@@ -137,3 +140,37 @@ def test_access_denied_names_the_action(stand_in: AwsStandIn, tmp_path: Path) ->
     with pytest.raises(AccessDenied) as raised:
         _history(stand_in, tmp_path).read(NODE)
     assert raised.value.action == "config:GetResourceConfigHistory"
+
+
+def _config_client(stand_in: AwsStandIn) -> object:
+    return boto3.client(
+        "config",
+        endpoint_url=stand_in.url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=BotoConfig(retries={"total_max_attempts": 1}),
+    )
+
+
+def test_pages_decoded_quickly_read_exactly_as_botocore_reads_them(stand_in: AwsStandIn) -> None:
+    plain, quick = _config_client(stand_in), _config_client(stand_in)
+    read_history_pages_quickly(quick)  # type: ignore[arg-type]
+    read_history_pages_quickly(quick)  # type: ignore[arg-type]  # twice: still one hook each way
+
+    def pages(client: object) -> list[dict[str, object]]:
+        paginator = client.get_paginator("get_resource_config_history")  # type: ignore[attr-defined]
+        found = []
+        for page in paginator.paginate(resourceType=RESOURCE_TYPE, resourceId=NODE, PaginationConfig={"PageSize": 3}):
+            # Tokens carry the moment of the call; the request ids differ.
+            found.append({key: value for key, value in page.items() if key not in {"ResponseMetadata", "nextToken"}})
+        return found
+
+    expected, got = pages(plain), pages(quick)
+    assert sum(len(page["configurationItems"]) for page in got) == 15  # type: ignore[arg-type]
+    assert got == expected
+    first = next(item for page in got for item in page["configurationItems"])  # type: ignore[attr-defined]
+    assert isinstance(first["configuration"], str) and isinstance(first["configurationItemCaptureTime"], datetime)
+    with pytest.raises(ClientError) as refused:
+        quick.get_resource_config_history(resourceType=RESOURCE_TYPE, resourceId="i-00000000000000000")  # type: ignore[attr-defined]
+    assert refused.value.response["Error"]["Code"] == "ResourceNotDiscoveredException"
