@@ -488,9 +488,12 @@ def _what_differs(previous: InventorySnapshot, current: InventorySnapshot) -> tu
     package all of whose entries are in both items cannot have changed; keeping every entry of a name
     keeps its labels (a name reported under two inventory types) and its architectures exact.
     """
-    before, now = set(previous.packages), set(current.packages)
+    # Shared objects first (a set of ids costs no hashing of entries), then by value among the rest.
+    before_ids, now_ids = set(map(id, previous.packages)), set(map(id, current.packages))
+    before = {entry for entry in previous.packages if id(entry) not in now_ids}
+    now = {entry for entry in current.packages if id(entry) not in before_ids}
     names = {entry.name.casefold() for entry in before.symmetric_difference(now)}
-    if len(names) * 2 > len(now):
+    if len(names) * 2 > len(current.packages):
         return previous, current  # most changed: cutting saves nothing
 
     def cut(snapshot: InventorySnapshot) -> InventorySnapshot:
