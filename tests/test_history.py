@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -142,7 +143,7 @@ def test_access_denied_names_the_action(stand_in: AwsStandIn, tmp_path: Path) ->
     assert raised.value.action == "config:GetResourceConfigHistory"
 
 
-def _config_client(stand_in: AwsStandIn) -> object:
+def _config_client(stand_in: AwsStandIn) -> Any:
     return boto3.client(
         "config",
         endpoint_url=stand_in.url,
@@ -155,11 +156,11 @@ def _config_client(stand_in: AwsStandIn) -> object:
 
 def test_pages_decoded_quickly_read_exactly_as_botocore_reads_them(stand_in: AwsStandIn) -> None:
     plain, quick = _config_client(stand_in), _config_client(stand_in)
-    read_history_pages_quickly(quick)  # type: ignore[arg-type]
-    read_history_pages_quickly(quick)  # type: ignore[arg-type]  # twice: still one hook each way
+    read_history_pages_quickly(quick)
+    read_history_pages_quickly(quick)  # twice: still one hook each way
 
-    def pages(client: object) -> list[dict[str, object]]:
-        paginator = client.get_paginator("get_resource_config_history")  # type: ignore[attr-defined]
+    def pages(client: Any) -> list[dict[str, Any]]:
+        paginator = client.get_paginator("get_resource_config_history")
         found = []
         for page in paginator.paginate(resourceType=RESOURCE_TYPE, resourceId=NODE, PaginationConfig={"PageSize": 3}):
             # Tokens carry the moment of the call; the request ids differ.
@@ -167,10 +168,10 @@ def test_pages_decoded_quickly_read_exactly_as_botocore_reads_them(stand_in: Aws
         return found
 
     expected, got = pages(plain), pages(quick)
-    assert sum(len(page["configurationItems"]) for page in got) == 15  # type: ignore[arg-type]
+    assert sum(len(page["configurationItems"]) for page in got) == 15
     assert got == expected
-    first = next(item for page in got for item in page["configurationItems"])  # type: ignore[attr-defined]
+    first = next(item for page in got for item in page["configurationItems"])
     assert isinstance(first["configuration"], str) and isinstance(first["configurationItemCaptureTime"], datetime)
     with pytest.raises(ClientError) as refused:
-        quick.get_resource_config_history(resourceType=RESOURCE_TYPE, resourceId="i-00000000000000000")  # type: ignore[attr-defined]
+        quick.get_resource_config_history(resourceType=RESOURCE_TYPE, resourceId="i-00000000000000000")
     assert refused.value.response["Error"]["Code"] == "ResourceNotDiscoveredException"
