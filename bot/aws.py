@@ -215,16 +215,22 @@ def calling(action: str) -> Iterator[None]:
         raise translated from error
 
 
-def paged(call: Callable[..., Any], token_in: str, token_out: str, /, **params: Any) -> Iterator[Any]:
-    """Follow an AWS NextToken until it ends, at most MAX_PAGES pages."""
+def paged(
+    call: Callable[..., Any], token_in: str, token_out: str, max_pages: int = MAX_PAGES, service: str = "API", /, **params: Any
+) -> Iterator[Any]:
+    """Follow an AWS NextToken until it ends; past `max_pages` pages, AwsUnavailable (a runaway token).
+
+    The one way pkgwhen pages. A caller that may stop early without an error (it has what it needs, or
+    reads ahead only so far) takes `itertools.islice` of it.
+    """
     token: str | None = None
-    for _ in range(MAX_PAGES):
+    for _ in range(max_pages):
         page = call(**params, **({token_in: token} if token else {}))
         yield page
         token = page.get(token_out)
         if not token:
             return
-    raise AwsUnavailable("API", f"more than {MAX_PAGES} pages; stopped following {token_out}")
+    raise AwsUnavailable(service, f"more than {max_pages} pages; stopped following {token_out}")
 
 
 # --- Reading Config's history pages quickly -------------------------------------------------------------

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from bot.aws import calling, error_code, read_history_pages_quickly, transient
-from bot.errors import AwsUnavailable, NoHistory, NotRecording, PkgwhenError, Throttled
+from bot.aws import calling, error_code, paged, read_history_pages_quickly, transient
+from bot.errors import NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.index import HistoryIndex, StoredItem
 from bot.inventory import PackageEntry, parse_time
 from bot.pacing import Pacer
@@ -258,21 +259,23 @@ class ConfigHistory:
         if later.microsecond:
             later = later.replace(microsecond=0) + timedelta(seconds=1)
         items: list[dict[str, Any]] = []
-        token: str | None = None
-        for _ in range(MAX_PAGES_PER_WINDOW):
-            page = self._call(
-                resourceId=node_id,
-                laterTime=later,
-                chronologicalOrder="Reverse",
-                limit=limit,
-                patient=patient,
-                **({"nextToken": token} if token else {}),
-            )
+        complete = False
+        pages = paged(
+            self._call,
+            "nextToken",
+            "nextToken",
+            resourceId=node_id,
+            laterTime=later,
+            chronologicalOrder="Reverse",
+            limit=limit,
+            patient=patient,
+        )
+        for page in islice(pages, MAX_PAGES_PER_WINDOW):
             items.extend(dict(i) for i in page.get("configurationItems", []))
-            token = page.get("nextToken")
-            if len(items) >= limit or not token:
-                return items[:limit], not token
-        return items, False
+            complete = not page.get("nextToken")
+            if len(items) >= limit:
+                break
+        return items[:limit], complete
 
     def recorder_records_inventory(self) -> None:
         """Raise NotRecording unless a Config recorder records AWS::SSM::ManagedInstanceInventory."""
@@ -330,33 +333,19 @@ class ConfigHistory:
         raise Throttled("Config", retry_after_s=30)
 
     def _first_item(self, node_id: str) -> dict[str, Any]:
-        token: str | None = None
-        for _ in range(MAX_PAGES_PER_WINDOW):
-            page = self._call(
-                resourceId=node_id, chronologicalOrder="Forward", limit=1, **({"nextToken": token} if token else {})
-            )
+        pages = paged(
+            self._call, "nextToken", "nextToken", MAX_PAGES_PER_WINDOW, "Config",
+            resourceId=node_id, chronologicalOrder="Forward", limit=1,
+        )
+        for page in pages:
             items = page.get("configurationItems", [])
             if items:
                 return dict(items[0])
-            token = page.get("nextToken")
-            if not token:
-                break
         raise NoHistory(node_id)
 
     def _window(self, node_id: str, earlier: datetime, later: datetime) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        token: str | None = None
-        for _ in range(MAX_PAGES_PER_WINDOW):
-            page = self._call(
-                resourceId=node_id,
-                earlierTime=earlier,
-                laterTime=later,
-                chronologicalOrder="Forward",
-                limit=100,
-                **({"nextToken": token} if token else {}),
-            )
-            items.extend(dict(i) for i in page.get("configurationItems", []))
-            token = page.get("nextToken")
-            if not token:
-                return items
-        raise AwsUnavailable("Config", f"more than {MAX_PAGES_PER_WINDOW} pages for one week of {node_id}")
+        pages = paged(
+            self._call, "nextToken", "nextToken", MAX_PAGES_PER_WINDOW, "Config",
+            resourceId=node_id, earlierTime=earlier, laterTime=later, chronologicalOrder="Forward", limit=100,
+        )
+        return [dict(item) for page in pages for item in page.get("configurationItems", [])]
