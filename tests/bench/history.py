@@ -38,9 +38,10 @@ from urllib.parse import urlencode
 import boto3
 from botocore.config import Config as BotoConfig
 
-from bot.history import ConfigHistory, windows
+from bot.history import THROTTLED_ATTEMPTS, ConfigHistory, windows
 from bot.index import HistoryIndex
 from bot.inventory import parse_configuration_item
+from bot.pacing import Pacer
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Entry, Fleet, SimNode
@@ -113,15 +114,27 @@ def _serve(conn: Connection, shape: Shape, now: datetime) -> None:
         conn.recv()
 
 
-def _client(url: str) -> Any:
+def _client(url: str, retries: dict[str, Any] | None = None) -> Any:
+    config = BotoConfig(retries=retries or {"total_max_attempts": 1}, max_pool_connections=32)  # type: ignore[arg-type]
     return boto3.client(
         "config",
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"total_max_attempts": 1}, max_pool_connections=32),
+        config=config,
     )
+
+
+class _Unpaced(Pacer):
+    """No pacing of pkgwhen's own: botocore's adaptive mode retries and rate-limits the client instead."""
+
+    def throttled(self, sent_at: float) -> None:
+        del sent_at
+
+
+# How throttling is met: pkgwhen's pacer (one attempt per call, paced retries) or botocore's adaptive mode.
+PACING = {"mode": "pacer"}
 
 
 def naive(url: str) -> int:
@@ -161,7 +174,14 @@ def timed(run: Callable[..., T], *args: Any) -> tuple[float, T]:
 
 def _history(url: str, store: SpanStore, concurrency: int) -> ConfigHistory:
     del store
-    return ConfigHistory(_client(url), HistoryIndex(":memory:"), concurrency=concurrency, fresh_for=timedelta(minutes=5))
+    if PACING["mode"] == "adaptive":
+        client = _client(url, {"mode": "adaptive", "total_max_attempts": THROTTLED_ATTEMPTS})
+        pacer: Pacer = _Unpaced()
+    else:
+        client, pacer = _client(url), Pacer()
+    return ConfigHistory(
+        client, HistoryIndex(":memory:"), concurrency=concurrency, fresh_for=timedelta(minutes=5), pacer=pacer
+    )
 
 
 def _store_size(path: Path) -> int:
@@ -272,11 +292,18 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--calls-per-second", type=float, default=50.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--pacing",
+        choices=["pacer", "adaptive"],
+        default="pacer",
+        help="meet throttling with pkgwhen's pacer (default) or botocore's adaptive retry mode",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pager (slow on long histories)")
     parser.add_argument("--quick", action="store_true", help="500 packages, one run: a smoke test")
     parser.add_argument("--acks", type=int, default=0, help="also send this many signed commands at once")
     args = parser.parse_args()
+    PACING["mode"] = args.pacing
     shape = Shape(
         packages=500 if args.quick else args.packages,
         years=args.years,
