@@ -40,6 +40,9 @@ OVERLAP = timedelta(hours=1)
 MAX_PAGES_PER_WINDOW = 50
 # Attempts of one call while Config throttles (paced, so each waits longer), and on server errors.
 THROTTLED_ATTEMPTS = 10
+# Throttled for this long with no success in between, Config is in an outage, not at a rate: each later call
+# makes one attempt, so a worker holds its alerts (and a question says so) in seconds, not minutes of waits.
+THROTTLED_PATIENCE_S = 10.0
 
 Progress = Callable[[int, int], None]
 
@@ -303,7 +306,8 @@ class ConfigHistory:
 
         The client makes one attempt per call (see AwsClients.config_history): throttling is retried here,
         where all readers share one pacer, and server errors a bounded number of times with a backoff.
-        `patient=False`: one attempt, whose throttling or server error is raised at once.
+        `patient=False`: one attempt, whose throttling or server error is raised at once. After
+        `THROTTLED_PATIENCE_S` of nothing but throttles, every call is one attempt until a call succeeds.
         """
         patient = bool(params.pop("patient", True))
         server_errors = 0
@@ -319,6 +323,8 @@ class ConfigHistory:
             except Throttled:
                 self._pacer.throttled(sent_at)
                 log.info("Config throttled a history read; calls now %.0f ms apart", self._pacer.gap * 1000)
+                if self._pacer.throttled_for() >= THROTTLED_PATIENCE_S:
+                    break
             except PkgwhenError as error:
                 # AWS's 5xx or a failed connection: a bounded number of tries; credentials, permissions: at once.
                 server_errors += 1

@@ -125,6 +125,21 @@ def test_throttled_beyond_retries_says_so(stand_in: AwsStandIn, tmp_path: Path) 
         _history(stand_in, tmp_path).read(NODE)
 
 
+def test_once_config_has_throttled_everything_for_a_while_each_read_gives_up_after_one_try(
+    stand_in: AwsStandIn, tmp_path: Path
+) -> None:
+    stand_in.faults.throttle_next = 10_000
+    history = _history(stand_in, tmp_path)
+    with pytest.raises(Throttled):
+        history.read(NODE)
+    first = len(stand_in.calls)
+    assert first >= 10  # the first reader was patient: a throttle may be a rate, not an outage
+    for _ in range(3):
+        with pytest.raises(Throttled):
+            history.read(NODE)
+    assert len(stand_in.calls) - first <= 2 * 3  # an outage: said at once, a call or two each (not ten)
+
+
 def test_unknown_node_is_no_history(stand_in: AwsStandIn, tmp_path: Path) -> None:
     with pytest.raises(NoHistory):
         _history(stand_in, tmp_path).read("i-0fffffffffffffff0")

@@ -184,6 +184,11 @@ class SimWorkspace:
             "PKGWHEN_STATE_DIR": str(self._state_dir),
             "PKGWHEN_WRITE_USERS": ",".join(ALLOWED_USERS),
             "PKGWHEN_AWS_MAX_ATTEMPTS": "3",
+            # The simulated agents answer within milliseconds: polling every 5 s, as against AWS, only waits.
+            "PKGWHEN_REFRESH_POLL_INTERVAL": "0.05",
+            # Every question asks Config for what is new, as it does a minute after the last read: a test's
+            # answer must not depend on how long ago the history it starts from was read.
+            "PKGWHEN_HISTORY_FRESH": "0s",
             # The fleet's region (an exported history's own): the stand-in serves a fleet in its own region
             # only, as AWS would, so every client, the queue's too, works there.
             "AWS_REGION": self.fleet.region,

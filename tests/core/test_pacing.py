@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.pacing import FIRST_GAP, Pacer
+from bot.pacing import FIRST_GAP, MAX_GAP, Pacer
 
 
 class FakeTime:
@@ -59,3 +59,28 @@ def test_successes_close_the_gap_again() -> None:
     for _ in range(1000):
         pacer.succeeded()
     assert pacer.gap == 0.0
+
+
+def test_after_an_outage_the_first_successes_close_the_gap_within_seconds() -> None:
+    time = FakeTime()
+    pacer = Pacer(time.clock, time.sleep)
+    while pacer.gap < MAX_GAP:  # every call throttled for minutes: the gap is as wide as it goes
+        pacer.throttled(pacer.wait())
+    began = time.now
+    calls = 0
+    while pacer.gap > 0:
+        pacer.wait()
+        pacer.succeeded()
+        calls += 1
+    assert time.now - began < 15  # easing by 1% per success took 200 s and 690 calls
+    assert calls < 400
+
+
+def test_near_a_rate_limit_a_success_eases_the_gap_gently() -> None:
+    time = FakeTime()
+    pacer = Pacer(time.clock, time.sleep)
+    for _ in range(2):  # two throttles in a row: 40 ms between calls, 25 calls a second
+        pacer.throttled(pacer.wait())
+    assert pacer.gap == pytest.approx(2 * FIRST_GAP)
+    pacer.succeeded()
+    assert pacer.gap == pytest.approx(2 * FIRST_GAP / 1.01)
