@@ -198,14 +198,20 @@ class ConfigHistory:
             else:
                 start = coverage.read_until - OVERLAP
             cuts = windows(start, now)
-            slots = threading.Semaphore(2 * self._concurrency)
+            # Window n is fetched only once window n - ahead is in the store. A count of free slots (a
+            # semaphore) is not enough: a later window can take the slot freed for an earlier one, and once
+            # every slot is held by later windows the reader waits for ever on the earlier one.
+            ahead = 2 * self._concurrency
+            turn = threading.Condition()
+            taken = 0  # windows handed to the store, oldest first
             stopping = threading.Event()
             done = 0
             done_lock = threading.Lock()
 
-            def fetch(window: tuple[datetime, datetime]) -> list[tuple[ItemFacts, Sequence[PackageEntry] | None]]:
+            def fetch(n: int, window: tuple[datetime, datetime]) -> list[tuple[ItemFacts, Sequence[PackageEntry] | None]]:
                 nonlocal done
-                slots.acquire()
+                with turn:
+                    turn.wait_for(lambda: stopping.is_set() or n < taken + ahead)
                 if stopping.is_set():
                     return []
                 items = self._window(node_id, *window)
@@ -220,19 +226,21 @@ class ConfigHistory:
                 return parsed
 
             with ThreadPoolExecutor(max_workers=min(self._concurrency, len(cuts)), thread_name_prefix="history") as pool:
-                futures = [pool.submit(fetch, cut) for cut in cuts]
+                futures = [pool.submit(fetch, n, cut) for n, cut in enumerate(cuts)]
                 try:
                     for future in futures:
                         for facts, entries in future.result():
                             read.add_read(facts, entries)
-                        slots.release()
+                        with turn:
+                            taken += 1
+                            turn.notify_all()
                 finally:
-                    # On a failure, fetchers still waiting for a slot must not wait for ever: free them all.
+                    # On a failure, fetchers still waiting for their turn must not wait for ever: free them all.
                     stopping.set()
                     for future in futures:
                         future.cancel()
-                    for _ in futures:
-                        slots.release()
+                    with turn:
+                        turn.notify_all()
             first_capture = coverage.first_capture if coverage else start
             added = read.commit(first_capture=first_capture, read_until=now)
             log.info(
