@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -14,8 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, cast
 
 import pytest
 from slack_sdk import WebClient
@@ -23,6 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
+from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
 
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
@@ -187,7 +185,7 @@ def test_a_refused_app_token_stops_the_start_with_what_to_fix(
     assert "SLACK_APP_TOKEN" in refusals[0]
 
 
-# --- the stand-in's Socket Mode, as slack_sdk and a raw WebSocket client see it ---------------------
+# --- the stand-in's Socket Mode, as slack_sdk and a WebSocket client see it ---------------------
 
 
 @pytest.fixture
@@ -212,8 +210,10 @@ def test_apps_connections_open_takes_only_the_app_level_token(standin: SlackStan
         WebClient(token=APP_TOKEN, base_url=standin.api_url).auth_test()
     assert raised.value.response["error"] == "not_allowed_token_type"
 
-    opened = WebClient(base_url=standin.api_url).apps_connections_open(app_token=APP_TOKEN)
-    assert str(opened["url"]).startswith(standin.base_url.replace("http://", "ws://") + "/socket/")
+    # A ws:// URL on the stand-in's host (the WebSocket server has a port of its own), new each time.
+    urls = {_socket_url(standin) for _ in range(2)}
+    assert len(urls) == 2
+    assert all(url.startswith("ws://127.0.0.1:") and "/socket/" in url for url in urls)
 
 
 def test_slack_sdk_client_receives_envelopes_and_its_acks_are_recorded(standin: SlackStandIn) -> None:
@@ -240,71 +240,73 @@ def test_slack_sdk_client_receives_envelopes_and_its_acks_are_recorded(standin: 
         client.close()
 
 
-def _frame(opcode: int, payload: bytes, *, masked: bool = True) -> bytes:
-    mask = b"\x01\x02\x03\x04"
-    length = bytes([(0x80 if masked else 0) | len(payload)])
-    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload)) if masked else payload
-    return bytes([0x80 | opcode]) + length + (mask if masked else b"") + body
+def _socket_url(standin: SlackStandIn) -> str:
+    return str(WebClient(base_url=standin.api_url).apps_connections_open(app_token=APP_TOKEN)["url"])
 
 
-def _recv_exactly(sock: socket.socket, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = sock.recv(count - len(data))
-        assert chunk, "the server closed the connection"
-        data += chunk
-    return data
+def _hello(websocket: ClientConnection) -> dict[str, Any]:
+    hello = json.loads(websocket.recv(timeout=5))
+    assert hello["type"] == "hello"
+    return cast(dict[str, Any], hello)
 
 
-def _read_frame(sock: socket.socket) -> tuple[int, bytes]:
-    """One server frame; a server never masks, so a mask bit here is a failure."""
-    first, second = _recv_exactly(sock, 2)
-    assert not second & 0x80
-    length = second & 0x7F
-    if length == 126:
-        (length,) = struct.unpack("!H", _recv_exactly(sock, 2))
-    elif length == 127:
-        (length,) = struct.unpack("!Q", _recv_exactly(sock, 8))
-    return first & 0x0F, _recv_exactly(sock, length)
-
-
-def _handshake(url: str, key: str = "dGhlIHNhbXBsZSBub25jZQ==") -> tuple[socket.socket, str]:
-    parts = urlsplit(url)
-    sock = socket.create_connection((parts.hostname or "", parts.port or 80), timeout=5)
-    sock.sendall(
-        f"GET {parts.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
-    )
-    head = b""
-    while not head.endswith(b"\r\n\r\n"):
-        head += sock.recv(1)
-    return sock, head.decode()
-
-
-def test_raw_websocket_handshake_hello_ping_and_protocol_errors(standin: SlackStandIn) -> None:
-    url = str(WebClient(base_url=standin.api_url).apps_connections_open(app_token=APP_TOKEN)["url"])
-    sock, head = _handshake(url)
-    with sock:
-        assert head.startswith("HTTP/1.1 101 ")
-        # RFC 6455 section 1.3's own example key and answer.
-        assert "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n" in head
-        opcode, hello = _read_frame(sock)
-        assert opcode == 0x1
-        assert json.loads(hello)["type"] == "hello"
+def test_a_socket_url_is_good_for_one_connection_and_pings_are_answered(standin: SlackStandIn) -> None:
+    url = _socket_url(standin)
+    with connect(url, open_timeout=5) as websocket:
+        assert _hello(websocket)["num_connections"] == 1
         assert standin.socket_connected(timeout=5)
+        assert websocket.ping(b"are you there").wait(timeout=5)
 
-        sock.sendall(_frame(0x9, b"are you there"))
-        assert _read_frame(sock) == (0xA, b"are you there")
-
-        sock.sendall(_frame(0x1, b"{}", masked=False))
-        opcode, reason = _read_frame(sock)
-        assert opcode == 0x8
-        assert struct.unpack("!H", reason[:2])[0] == 1002
-
-    # Like Slack's, a URL from apps.connections.open is good for one connection.
-    again, head = _handshake(url, key=base64.b64encode(b"0123456789abcdef").decode())
-    with again:
-        assert head.startswith("HTTP/1.0 401") or head.startswith("HTTP/1.1 401")
+        # Like Slack's, a URL from apps.connections.open is good for one connection.
+        for spent in (url, url.rsplit("/", 1)[0] + "/never-issued"):
+            with pytest.raises(InvalidStatus) as refused:
+                connect(spent, open_timeout=5)
+            assert refused.value.response.status_code == 401
+            assert json.loads(refused.value.response.body) == {"ok": False, "error": "invalid_ticket"}
     assert standin.wait_for(lambda s: not s.socket_connected(timeout=0), timeout=5)
     with pytest.raises(RuntimeError):
         standin.send_envelope("slash_commands", {"text": "nobody listens"})
+
+
+def test_envelopes_go_to_the_newest_connection(standin: SlackStandIn) -> None:
+    with (
+        connect(_socket_url(standin), open_timeout=5) as older,
+        connect(_socket_url(standin), open_timeout=5) as newer,
+    ):
+        assert _hello(older)["num_connections"] == 1
+        assert _hello(newer)["num_connections"] == 2
+        first = standin.send_envelope(
+            "events_api", {"type": "event_callback", "event": {"type": "app_mention"}}
+        )
+        envelope = json.loads(newer.recv(timeout=5))
+        assert envelope["envelope_id"] == first
+        assert (envelope["accepts_response_payload"], envelope["retry_attempt"]) == (False, 0)
+        with pytest.raises(TimeoutError):
+            older.recv(timeout=0.2)
+        newer.send(json.dumps({"envelope_id": first}))
+        assert standin.wait_for(lambda s: first in s.socket_acks(), timeout=5)
+
+        newer.close()
+        assert standin.wait_for(lambda s: s.socket_count() == 1, timeout=5)
+        second = standin.send_envelope("slash_commands", {"command": "/pkgwhen", "text": "help"})
+        assert json.loads(older.recv(timeout=5))["envelope_id"] == second
+        older.send(json.dumps({"envelope_id": second, "payload": {"text": "usage"}}))
+        assert standin.wait_for(lambda s: second in s.socket_acks(), timeout=5)
+    assert standin.socket_acks() == {first: None, second: {"text": "usage"}}
+
+
+def test_a_binary_message_is_refused_with_1002_and_stopping_says_going_away(standin: SlackStandIn) -> None:
+    with connect(_socket_url(standin), open_timeout=5) as websocket:
+        _hello(websocket)
+        websocket.send(b"{}")
+        with pytest.raises(ConnectionClosedError):
+            websocket.recv(timeout=5)
+        assert websocket.close_code == 1002
+    assert standin.wait_for(lambda s: not s.socket_connected(timeout=0), timeout=5)
+
+    with connect(_socket_url(standin), open_timeout=5) as websocket:
+        _hello(websocket)
+        standin.stop()
+        with pytest.raises(ConnectionClosedOK):
+            websocket.recv(timeout=5)
+        assert (websocket.close_code, websocket.close_reason) == (1001, "server stopping")

@@ -7,8 +7,8 @@ records every call, shows each channel as a person would see it now (after updat
 it back as `conversations.history` and `conversations.replies` do (with app `metadata`), and injects the
 failures a real workspace produces: rate limits with `Retry-After`, outages, slow answers, and the
 ambiguous ones — a call that acted and then answered 5xx, answered late, or dropped the connection.
-It also plays Socket Mode: `apps.connections.open` hands out a `ws://` URL on the same server, where a
-small RFC 6455 WebSocket server greets with `hello`, sends envelopes and records the app's acks.
+It also plays Socket Mode: `apps.connections.open` hands out a `ws://` URL on a second port, where a
+WebSocket server (the `websockets` library's) greets with `hello`, sends envelopes and records the app's acks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
-import hashlib
 import json
 import logging
 import math
@@ -34,9 +33,14 @@ from decimal import Decimal
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, BinaryIO, cast
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+from websockets.exceptions import ConnectionClosed, ConnectionClosedError
+from websockets.http11 import Request, Response
+from websockets.sync.server import Server as WebSocketServer
+from websockets.sync.server import ServerConnection, serve
 
 logger = logging.getLogger(__name__)
 
@@ -599,103 +603,14 @@ def _response_url_id(response_url_id_or_url: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Socket Mode: a minimal RFC 6455 server, enough for slack_sdk's clients.
+# Socket Mode: the `websockets` library's threaded server speaks the WebSocket protocol.
 
-_WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-_OP_CONTINUATION, _OP_TEXT, _OP_BINARY, _OP_CLOSE, _OP_PING, _OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 # Slack asks the app to acknowledge within 3 seconds; these envelope types take a response payload.
 _PAYLOAD_ENVELOPES = frozenset({"slash_commands"})
 _PAYLOAD_INTERACTIONS = frozenset({"view_submission", "block_suggestion"})
-
-
-def websocket_accept(key: str) -> str:
-    """The `Sec-WebSocket-Accept` a server answers to `Sec-WebSocket-Key: key` (RFC 6455 section 4.2.2)."""
-    return base64.b64encode(hashlib.sha1((key + _WEBSOCKET_GUID).encode()).digest()).decode()
-
-
-class _ProtocolError(Exception):
-    """The client broke RFC 6455; the server closes with 1002."""
-
-
-def _frame(opcode: int, payload: bytes) -> bytes:
-    """A single unmasked frame: a server never masks (RFC 6455 section 5.1)."""
-    head = bytes([0x80 | opcode])
-    length = len(payload)
-    if length < 126:
-        return head + bytes([length]) + payload
-    if length < 1 << 16:
-        return head + bytes([126]) + struct.pack("!H", length) + payload
-    return head + bytes([127]) + struct.pack("!Q", length) + payload
-
-
-class _WebSocket:
-    """One upgraded connection: reads the client's masked frames, writes unmasked ones."""
-
-    def __init__(self, reader: BinaryIO, connection: socket.socket) -> None:
-        self._reader = reader
-        self._connection = connection
-        self._send_lock = threading.Lock()
-        self.closed = False
-
-    def _read_exactly(self, count: int) -> bytes:
-        data = self._reader.read(count) if count else b""
-        if len(data) < count:
-            raise ConnectionError("the client closed the connection")
-        return data
-
-    def read_message(self) -> tuple[int, bytes]:
-        """The next whole message (fragments joined) or control frame, as (opcode, payload)."""
-        message_opcode: int | None = None
-        parts: list[bytes] = []
-        while True:
-            first, second = self._read_exactly(2)
-            fin, opcode = bool(first & 0x80), first & 0x0F
-            if first & 0x70:
-                raise _ProtocolError("reserved bits set without an extension")
-            if not second & 0x80:
-                raise _ProtocolError("a client frame must be masked")
-            length = second & 0x7F
-            if length == 126:
-                (length,) = struct.unpack("!H", self._read_exactly(2))
-            elif length == 127:
-                (length,) = struct.unpack("!Q", self._read_exactly(8))
-            mask = self._read_exactly(4)
-            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read_exactly(length)))
-            if opcode >= _OP_CLOSE:
-                if not fin or length > 125:
-                    raise _ProtocolError("control frames are short and unfragmented")
-                return opcode, payload
-            if opcode == _OP_CONTINUATION:
-                if message_opcode is None:
-                    raise _ProtocolError("continuation without a message")
-            elif message_opcode is not None:
-                raise _ProtocolError("a new message inside a fragmented one")
-            else:
-                message_opcode = opcode
-            parts.append(payload)
-            if fin:
-                return message_opcode, b"".join(parts)
-
-    def send(self, opcode: int, payload: bytes) -> None:
-        with self._send_lock:
-            if self.closed:
-                raise ConnectionError("the socket is closed")
-            self._connection.sendall(_frame(opcode, payload))
-
-    def send_json(self, message: dict[str, Any]) -> None:
-        self.send(_OP_TEXT, json.dumps(message).encode())
-
-    def close(self, code: int = 1000, reason: str = "") -> None:
-        """Send a close frame (if the connection still takes one) and end the TCP connection."""
-        with self._send_lock:
-            if self.closed:
-                return
-            self.closed = True
-            # The client may already be gone; then there is nobody left to tell.
-            with contextlib.suppress(OSError):
-                self._connection.sendall(_frame(_OP_CLOSE, struct.pack("!H", code) + reason.encode()))
-            with contextlib.suppress(OSError):
-                self._connection.shutdown(socket.SHUT_RDWR)
+_SOCKET_PATH = "/socket/"
+# How long stop() waits for an app to answer its close frame before dropping the connection.
+_SOCKET_CLOSE_TIMEOUT = 2.0
 
 
 class SlackStandIn:
@@ -740,7 +655,9 @@ class SlackStandIn:
         self._last_ts_us = 0
         self._views = 0
         self._socket_tickets: set[str] = set()  # issued by apps.connections.open, each good for one connect
-        self._sockets: list[_WebSocket] = []  # connected and greeted, oldest first
+        self._socket_server: WebSocketServer | None = None
+        self._socket_thread: threading.Thread | None = None
+        self._sockets: list[ServerConnection] = []  # connected and greeted, oldest first
         self._envelopes: list[str] = []
         self._acks: dict[str, dict[str, Any] | None] = {}
         self._users[bot_user_id] = _User(bot_user_id, "pkgwhen", "UTC", "Coordinated Universal Time", 0, True)
@@ -762,16 +679,37 @@ class SlackStandIn:
             daemon=True,
         )
         self._thread.start()
+        self._socket_server = serve(
+            self._serve_socket,
+            "127.0.0.1",
+            0,
+            process_response=self._socket_handshake,
+            # It answers the app's pings but sends none of its own, and takes an ack of any size.
+            ping_interval=None,
+            max_size=None,
+            close_timeout=_SOCKET_CLOSE_TIMEOUT,
+            logger=logger.getChild("socket"),
+        )
+        self._socket_thread = threading.Thread(
+            target=self._socket_server.serve_forever, name="slack-standin-socket", daemon=True
+        )
+        self._socket_thread.start()
 
     def stop(self) -> None:
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
         self._stopping.set()  # wakes requests held by set_delay so they don't outlive the server
-        with self._cond:
-            sockets = list(self._sockets)
-        for websocket in sockets:
-            websocket.close(1001, "server stopping")
+        if self._socket_server is not None and self._socket_thread is not None:
+            with self._cond:
+                sockets = list(self._sockets)
+            # Slack says goodbye with 1001 (going away); slack_sdk's clients then reconnect.
+            for websocket in sockets:
+                websocket.close(1001, "server stopping")
+            self._socket_server.shutdown()
+            self._socket_thread.join()
+        self._socket_server = None
+        self._socket_thread = None
         server.shutdown()
         server.server_close()
         thread.join()
@@ -899,6 +837,11 @@ class SlackStandIn:
         """Block until an app holds an open Socket Mode connection (greeted with `hello`)."""
         return self.wait_for(lambda s: bool(s._sockets), timeout)
 
+    def socket_count(self) -> int:
+        """How many Socket Mode connections are open now (envelopes go to the newest)."""
+        with self._cond:
+            return len(self._sockets)
+
     def send_envelope(self, type: str, payload: dict[str, Any]) -> str:
         """Send an envelope (`slash_commands`, `interactive`, `events_api`) over the newest connection.
 
@@ -921,7 +864,10 @@ class SlackStandIn:
                 raise RuntimeError("no app is connected over Socket Mode")
             websocket = self._sockets[-1]
             self._envelopes.append(envelope_id)
-        websocket.send_json(envelope)
+        try:
+            websocket.send(json.dumps(envelope))
+        except ConnectionClosed as closed:
+            raise ConnectionError(f"the socket is closed: {closed}") from closed
         return envelope_id
 
     def socket_acks(self) -> dict[str, dict[str, Any] | None]:
@@ -1278,10 +1224,12 @@ class SlackStandIn:
         }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self._socket_server is None:
+            raise RuntimeError("the Slack stand-in is not started")
         ticket = secrets.token_hex(16)
         self._socket_tickets.add(ticket)
-        host, port = self.base_url.removeprefix("http://").split(":")
-        return {"url": f"ws://{host}:{port}/socket/{ticket}"}
+        host, port = self._socket_server.socket.getsockname()[:2]
+        return {"url": f"ws://{host!s}:{port}{_SOCKET_PATH}{ticket}"}
 
     def _socket_open(self, ticket: str) -> bool:
         """Spend a ticket from apps.connections.open: Slack's URLs are good for one connection."""
@@ -1291,19 +1239,51 @@ class SlackStandIn:
             self._socket_tickets.discard(ticket)
             return True
 
-    def _socket_greeted(self, websocket: _WebSocket) -> None:
+    def _socket_handshake(self, websocket: ServerConnection, request: Request, response: Response) -> Response | None:
+        """Spend the URL's ticket once the WebSocket handshake itself is good: 401 for an unknown or used one."""
+        if response.status_code != HTTPStatus.SWITCHING_PROTOCOLS:
+            return None  # a malformed handshake: the library's own 4xx answer stands, the ticket is kept
+        path = urlsplit(request.path).path
+        if path.startswith(_SOCKET_PATH) and self._socket_open(path.removeprefix(_SOCKET_PATH)):
+            return None
+        refusal = websocket.respond(HTTPStatus.UNAUTHORIZED, json.dumps({"ok": False, "error": "invalid_ticket"}))
+        del refusal.headers["Content-Type"]
+        refusal.headers["Content-Type"] = "application/json; charset=utf-8"
+        return refusal
+
+    def _serve_socket(self, websocket: ServerConnection) -> None:
+        """One app's connection: greet with `hello`, then record what it sends until it closes."""
+        try:
+            self._socket_greeted(websocket)
+            for message in websocket:
+                if isinstance(message, bytes):
+                    websocket.close(1002, "Slack speaks text frames only")
+                    break
+                self._socket_message(message)
+        except ConnectionClosedError as closed:
+            # The library has already closed: 1002 after a protocol error, or the client went away.
+            logger.debug("socket %s: %s", websocket.id, closed)
+        except ConnectionClosed:
+            logger.debug("socket %s: closed before the greeting", websocket.id)
+        finally:
+            self._socket_closed(websocket)
+
+    def _socket_greeted(self, websocket: ServerConnection) -> None:
+        # Counted as connected only once greeted, so that no envelope can reach the app before `hello`.
         with self._cond:
-            self._sockets.append(websocket)
-            count = len(self._sockets)
-        websocket.send_json(
-            {
-                "type": "hello",
-                "num_connections": count,
-                "debug_info": {"host": "applink-standin", "approximate_connection_time": 18060},
-                "connection_info": {"app_id": self.app_id},
-            }
+            count = len(self._sockets) + 1
+        websocket.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": count,
+                    "debug_info": {"host": "applink-standin", "approximate_connection_time": 18060},
+                    "connection_info": {"app_id": self.app_id},
+                }
+            )
         )
         with self._cond:
+            self._sockets.append(websocket)
             self._cond.notify_all()
 
     def _socket_message(self, text: str) -> None:
@@ -1323,7 +1303,7 @@ class SlackStandIn:
                 )
                 self._cond.notify_all()
 
-    def _socket_closed(self, websocket: _WebSocket) -> None:
+    def _socket_closed(self, websocket: ServerConnection) -> None:
         with self._cond:
             if websocket in self._sockets:
                 self._sockets.remove(websocket)
@@ -1517,10 +1497,7 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path.startswith("/socket/"):
-            self._serve_socket()
-        else:
-            self._serve()
+        self._serve()
 
     def do_POST(self) -> None:
         self._serve()
@@ -1539,62 +1516,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(standin._serve_response_url(_response_url_id(url.path), self._response_body(raw), at))
         else:
             self._send(_json_answer(404, {"ok": False, "error": "not_found"}, error="not_found"))
-
-    def _serve_socket(self) -> None:
-        """Upgrade to a WebSocket (RFC 6455 section 4.2), greet with `hello`, then read until closed."""
-        self.close_connection = True  # after the upgrade the connection is no longer HTTP
-        standin = self.server.standin
-        key = self.headers.get("Sec-WebSocket-Key") or ""
-        upgrade = (self.headers.get("Upgrade") or "").lower() == "websocket"
-        connection = "upgrade" in [
-            t.strip() for t in (self.headers.get("Connection") or "").lower().split(",")
-        ]
-        try:
-            key_ok = len(base64.b64decode(key, validate=True)) == 16
-        except ValueError:
-            key_ok = False
-        if not (upgrade and connection and key_ok and self.headers.get("Sec-WebSocket-Version") == "13"):
-            self._send(_json_answer(400, {"ok": False, "error": "bad_handshake"}, error="bad_handshake"))
-            return
-        ticket = urlsplit(self.path).path.removeprefix("/socket/")
-        if not standin._socket_open(ticket):
-            self._send(_json_answer(401, {"ok": False, "error": "invalid_ticket"}, error="invalid_ticket"))
-            return
-        self.wfile.write(
-            (
-                "HTTP/1.1 101 Switching Protocols\r\n"
-                "Upgrade: websocket\r\n"
-                "Connection: Upgrade\r\n"
-                f"Sec-WebSocket-Accept: {websocket_accept(key)}\r\n\r\n"
-            ).encode()
-        )
-        # Frames are read from rfile: its buffer may already hold what the client sent after the handshake.
-        websocket = _WebSocket(cast(BinaryIO, self.rfile), self.connection)
-        standin._socket_greeted(websocket)
-        try:
-            self._socket_loop(websocket)
-        except _ProtocolError as error:
-            logger.debug("socket %s: %s", ticket, error)
-            websocket.close(1002, str(error))
-        except OSError:
-            logger.debug("socket %s: the client went away", ticket)
-        finally:
-            websocket.close()
-            standin._socket_closed(websocket)
-
-    def _socket_loop(self, websocket: _WebSocket) -> None:
-        while True:
-            opcode, payload = websocket.read_message()
-            if opcode == _OP_PING:
-                websocket.send(_OP_PONG, payload)
-            elif opcode == _OP_CLOSE:
-                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1000
-                websocket.close(code)
-                return
-            elif opcode == _OP_TEXT:
-                self.server.standin._socket_message(payload.decode("utf-8", errors="replace"))
-            elif opcode == _OP_BINARY:
-                raise _ProtocolError("Slack speaks text frames only")
 
     def _api_params(self, query: str, raw: bytes) -> tuple[dict[str, Any], str | None]:
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(query).items()}
