@@ -8,14 +8,13 @@ group membership is not assumed.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.caching import BoundedCache
 from bot.errors import WriteDenied
 from bot.settings import Settings
 
@@ -53,23 +52,20 @@ class WritePolicy:
 
 
 class SlackGroupMembers:
-    """Members of Slack user groups through `usergroups.users.list`, remembered for `ttl_s` seconds."""
+    """Members of Slack user groups through `usergroups.users.list`, remembered in a long-lived cache.
 
-    def __init__(
-        self, client: WebClient, *, ttl_s: float = 60.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    The cache outlives the request (the services object keeps it), so an allow-listed group is asked about
+    once a minute, not on every click.
+    """
+
+    def __init__(self, client: WebClient, remembered: BoundedCache[str, frozenset[str]] | None = None) -> None:
         self._client = client
-        self._ttl_s = ttl_s
-        self._clock = clock
-        self._known: dict[str, tuple[float, frozenset[str]]] = {}
-        self._lock = threading.Lock()
+        self._remembered = remembered if remembered is not None else group_member_cache()
 
     def __call__(self, group_id: str) -> frozenset[str]:
-        now = self._clock()
-        with self._lock:
-            known = self._known.get(group_id)
-        if known is not None and now - known[0] < self._ttl_s:
-            return known[1]
+        known = self._remembered.get(group_id)
+        if known is not None:
+            return known
         try:
             response = self._client.usergroups_users_list(usergroup=group_id)
         except SlackApiError as error:
@@ -78,6 +74,9 @@ class SlackGroupMembers:
             return frozenset()
         users = response.get("users") or []
         members = frozenset(str(u) for u in users) if isinstance(users, list) else frozenset()
-        with self._lock:
-            self._known[group_id] = (now, members)
-        return members
+        return self._remembered.put(group_id, members)
+
+
+def group_member_cache(ttl_s: float = 60.0) -> BoundedCache[str, frozenset[str]]:
+    """User groups' members, each trusted for a minute (a removal takes effect within it)."""
+    return BoundedCache(1024, ttl_s=ttl_s)

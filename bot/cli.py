@@ -40,7 +40,6 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--tz", default="UTC", help="the time zone of dates typed without one (default UTC)")
 
     commands.add_parser("serve", help="run the bot for a real Slack workspace and AWS account")
-    # --- change alerts: subcommands added here (worker, explain) ---
     worker = commands.add_parser("worker", help="post change alerts from the SQS queue of Config notifications")
     worker.add_argument(
         "--wait-seconds", type=int, default=5,
@@ -76,7 +75,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         if args.command == "serve":
             return _serve()
-        # --- change alerts: dispatch added here ---
         if args.command == "worker":
             from bot.alerts.runtime import worker_command
 

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 
 import boto3
 
+from bot.access import group_member_cache
 from bot.associations import AssociationGateway
 from bot.audit import AuditTrail
 from bot.aws import AwsClients
+from bot.caching import BoundedCache
 from bot.fleet_gateway import FleetGateway
 from bot.history import ConfigHistory
 from bot.index import HistoryIndex
@@ -35,12 +37,15 @@ class Services:
     fleet: FleetGateway
     index: HistoryIndex
     store: SpanStore
-    # --- /inventory (status, refresh): fields added here ---
     associations: AssociationGateway
     audit: AuditTrail
     run_command: RunCommandGateway
-    # --- change alerts: fields added here ---
+    # The long-lived caches: each outlives the request that filled it.
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
+    # Slack users' time-zone names ("" when Slack says none), trusted for an hour.
+    zones: BoundedCache[str, str] = field(default_factory=lambda: BoundedCache(10_000, ttl_s=3600.0))
+    # Members of the allow-listed user groups, trusted for a minute.
+    group_members: BoundedCache[str, frozenset[str]] = field(default_factory=group_member_cache)
     clock: Callable[[], datetime] = field(default=utc_now)
     # How many slow answers run at once; more would only share the CPU and slow each other down.
     answer_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4))
@@ -72,11 +77,9 @@ class Services:
             index=index,
             store=store,
             clock=clock,
-            # --- /inventory (status, refresh): construction added here ---
             associations=AssociationGateway(aws.ssm(), aws.ssm_writes()),
             audit=AuditTrail(settings.state_dir / "audit.sqlite3", clock=clock),
             run_command=RunCommandGateway(aws.ssm(), aws.ssm_writes()),
-            # --- change alerts: construction added here ---
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

@@ -42,7 +42,7 @@ def authorize(services: Services, client: WebClient, who: Asker, action: str, ta
     """Default deny; a denial is audited too."""
     policy = WritePolicy.from_settings(services.settings)
     try:
-        policy.authorize(action, who.user_id, who.channel_id, SlackGroupMembers(client))
+        policy.authorize(action, who.user_id, who.channel_id, SlackGroupMembers(client, services.group_members))
     except PkgwhenError:
         services.audit.record(
             action=action,

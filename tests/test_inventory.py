@@ -214,6 +214,8 @@ def test_members_of_an_allowed_user_group_may_refresh(workspace: SimWorkspace) -
     denied = plain(refresh(workspace, f"refresh {WIN_LEGACY}", user="U0MALLORY"))
     assert "Ask #platform" in denied
     assert workspace.aws.count("SendCommand") == 1
+    # The group's members are remembered across requests, not asked for on every one.
+    assert len(workspace.slack.calls_to("usergroups.users.list")) == 1
 
 
 @pytest.mark.workspace(env={**FAST, "PKGWHEN_WRITE_CHANNELS": "C0OPS"})

@@ -56,6 +56,12 @@ def test_what_was_installed_on_a_day_in_the_users_zone(workspace: SimWorkspace) 
     assert "read in Asia/Tokyo" in text  # alice's Slack time zone
 
 
+def test_a_users_time_zone_is_asked_of_slack_once_for_many_questions(workspace: SimWorkspace) -> None:
+    for day in ("2020-07-01", "2020-07-02"):
+        assert "read in Asia/Tokyo" in ask(workspace, f"i-0abc curl at {day}")
+    assert len(workspace.slack.calls_to("users.info")) == 1
+
+
 def test_a_moment_inside_a_change_window_is_settled_by_the_install_time(workspace: SimWorkspace) -> None:
     # curl was upgraded between two captures minutes apart; rpm's install time (01:03:13) says when.
     before = (SEED_AGENT_CAPTURE + timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%S") + "Z"

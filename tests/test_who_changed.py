@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from bot.sim.default_fleet import AL2_BATCH, AL2_WEB, UBUNTU_APP, WIN_APP
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
-from bot.sim.slack import Message
+from bot.sim.slack import ShownMessage
 from bot.sim.workspace import OPS_CHANNEL, SimWorkspace
 
 
-def _thread(workspace: SimWorkspace, channel: str = OPS_CHANNEL) -> list[Message]:
+def _thread(workspace: SimWorkspace, channel: str = OPS_CHANNEL) -> list[ShownMessage]:
     assert workspace.slack.wait_for(lambda s: bool(s.messages(channel)), timeout=10)
     parent = [m for m in workspace.slack.messages(channel) if m.thread_ts in (None, m.ts)][-1]
     return [parent, *workspace.slack.messages(channel, thread_ts=parent.ts)]
 
 
-def _text(messages: list[Message]) -> str:
+def _text(messages: list[ShownMessage]) -> str:
     return "\n".join(m.text + " " + str(m.blocks) for m in messages)
 
 

@@ -37,6 +37,7 @@ def build_alert_worker(
     aws: AwsClients | None = None,
     *,
     index: HistoryIndex | None = None,
+    history: ConfigHistory | None = None,
     snapshots: SnapshotCache | None = None,
     tuning: WorkerTuning | None = None,
     clock: Callable[[], float] = time.time,
@@ -58,7 +59,8 @@ def build_alert_worker(
     ledger = AlertLedger(ledger_path(settings))
     aws = aws or AwsClients.from_settings(settings)
     history_index = index or HistoryIndex(settings.index_path)
-    history = ConfigHistory(
+    # Beside the bot, the bot's own reader over the same index: one pacer for one account's Config.
+    history = history or ConfigHistory(
         aws.config_history(),
         history_index,
         concurrency=settings.history_concurrency,
@@ -146,7 +148,9 @@ def alert_companion(services: Services, stopping: threading.Event) -> Running | 
     settings = services.settings
     if not settings.queue_url:
         return None
-    worker = build_alert_worker(settings, services.aws, index=services.index, snapshots=services.snapshots)
+    worker = build_alert_worker(
+        settings, services.aws, index=services.index, history=services.history, snapshots=services.snapshots
+    )
     worker.health.on_death(lambda _: stopping.set())
     worker.start()
 

@@ -77,7 +77,7 @@ class RecordedCall:
 
 
 @dataclass
-class Message:
+class ShownMessage:
     """A message as its channel (or a response_url reply) shows it now, after updates."""
 
     channel: str
@@ -641,7 +641,7 @@ class SlackStandIn:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._calls: list[RecordedCall] = []
-        self._messages: list[Message] = []
+        self._messages: list[ShownMessage] = []
         self._users: dict[str, _User] = {}
         self._channels: dict[str, _Channel] = {}
         self._usergroups: dict[str, _Usergroup] = {}
@@ -797,7 +797,7 @@ class SlackStandIn:
         with self._cond:
             return [call for call in self._calls if call.method == method]
 
-    def messages(self, channel: str | None = None, *, thread_ts: str | None = None) -> list[Message]:
+    def messages(self, channel: str | None = None, *, thread_ts: str | None = None) -> list[ShownMessage]:
         """Messages in posting order, as they read now; `thread_ts` selects the replies in that thread.
 
         `channel` may be a channel ID, a `#name`, or a user ID (the bot's DM with that person).
@@ -811,7 +811,7 @@ class SlackStandIn:
                 if (wanted is None or m.channel == wanted) and (thread_ts is None or m.thread_ts == thread_ts)
             ]
 
-    def replies(self, response_url_id_or_url: str) -> list[Message]:
+    def replies(self, response_url_id_or_url: str) -> list[ShownMessage]:
         """What a response_url's replies show now, in posting order."""
         url_id = _response_url_id(response_url_id_or_url)
         with self._cond:
@@ -1054,7 +1054,7 @@ class SlackStandIn:
                 return
         in_channel = body.get("response_type") == "in_channel"
         self._messages.append(
-            Message(
+            ShownMessage(
                 channel=target.channel,
                 ts=self._next_ts(),
                 text=text,
@@ -1067,7 +1067,7 @@ class SlackStandIn:
             )
         )
 
-    def _original_for(self, target: _ResponseUrl) -> Message | None:
+    def _original_for(self, target: _ResponseUrl) -> ShownMessage | None:
         """What `replace_original`/`delete_original` act on: the clicked message, else the latest reply."""
         for message in reversed(self._messages):
             if target.message_ts is not None:
@@ -1129,7 +1129,7 @@ class SlackStandIn:
             raise _SlackError("not_in_channel")
         return channel
 
-    def _message_in(self, channel: _Channel, ts: str | None) -> Message:
+    def _message_in(self, channel: _Channel, ts: str | None) -> ShownMessage:
         for message in self._messages:
             if message.channel == channel.id and message.ts == ts and not message.ephemeral:
                 return message
@@ -1140,7 +1140,7 @@ class SlackStandIn:
         if rejection is not None:
             raise _SlackError(rejection.code, messages=[rejection.detail])
 
-    def _message_json(self, message: Message, *, metadata: bool = False) -> dict[str, Any]:
+    def _message_json(self, message: ShownMessage, *, metadata: bool = False) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": "message",
             "user": self.bot_user_id,
@@ -1165,7 +1165,7 @@ class SlackStandIn:
             raise _SlackError("not_in_channel")
         return channel
 
-    def _history_page(self, messages: list[Message], params: dict[str, Any], *, newest_first: bool) -> dict[str, Any]:
+    def _history_page(self, messages: list[ShownMessage], params: dict[str, Any], *, newest_first: bool) -> dict[str, Any]:
         """One page of `messages` between `oldest` and `latest`, as conversations.history/replies answer."""
         oldest = _ts_param(params, "oldest", Decimal(0))
         latest = _ts_param(params, "latest", Decimal(math.inf))
@@ -1327,7 +1327,7 @@ class SlackStandIn:
         self._check_message(params)
         metadata = _metadata(params)
         self._consume_rate(channel.id)
-        message = Message(
+        message = ShownMessage(
             channel=channel.id,
             ts=self._next_ts(),
             text=cast(str | None, params.get("text")) or "",
@@ -1368,7 +1368,7 @@ class SlackStandIn:
         if user not in self._users:
             raise _SlackError("user_not_found")
         self._check_message(params)
-        message = Message(
+        message = ShownMessage(
             channel=channel.id,
             ts=self._next_ts(),
             text=cast(str | None, params.get("text")) or "",

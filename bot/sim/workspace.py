@@ -35,8 +35,7 @@ from bot.settings import Settings
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
-from bot.sim.slack import Message as SlackMessage
-from bot.sim.slack import SlackStandIn, slack_rejection
+from bot.sim.slack import ShownMessage, SlackStandIn, slack_rejection
 from bot.web import SlackHttpServer
 
 if TYPE_CHECKING:
@@ -447,7 +446,7 @@ def _calls_changed(slack: SlackStandIn, count: int) -> bool:
     return len(slack.calls_to("response_url")) != count
 
 
-def _shown(message: SlackMessage) -> Shown:
+def _shown(message: ShownMessage) -> Shown:
     return Shown(text=message.text, blocks=tuple(message.blocks), in_channel=not message.ephemeral)
 
 

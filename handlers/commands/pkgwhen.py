@@ -50,7 +50,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     if wants_help(text) or _syntax_error(text, services) is not None:
         return  # already answered when acknowledged
     with answering(respond, services.answer_slots, request=str(command.get("trigger_id", ""))) as reply:
-        zone, zone_name = user_zone(client, str(command.get("user_id", "")))
+        zone, zone_name = user_zone(client, str(command.get("user_id", "")), services.zones)
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
         reply.send(progress(f"Reading the history of {escape(shorten(query.server))}…"))
         if query.mode is Mode.WHY:
