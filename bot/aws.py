@@ -32,6 +32,7 @@ from bot.errors import (
     AwsUnreachable,
     CredentialsExpired,
     CredentialsInvalid,
+    NoAwsCredentials,
     PkgwhenError,
     Throttled,
 )
@@ -189,10 +190,7 @@ def translate(error: Exception, action: str) -> PkgwhenError | None:
             return AwsUnavailable(label, f"{code or 'server error'} (HTTP {status})")
         return None
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
-        return PkgwhenError(
-            "pkgwhen has no AWS credentials.",
-            "Give the bot an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID where it runs.",
-        )
+        return NoAwsCredentials()
     if isinstance(error, UNREACHABLE):
         return AwsUnreachable(label, str(getattr(error, "kwargs", {}).get("endpoint_url", "")))
     if isinstance(error, ConnectionClosedError):

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.errors import PkgwhenError
 from bot.query import MAX_NAME, Mode, PackageQuery, check_package_name, parse_pkgwhen, zone_for
+from bot.who_changed import Lookup
 
 MAX_VALUE = 2000  # Slack's limit on a button's value
 MAX_PAGE = 10_000
@@ -106,6 +107,10 @@ class WhoChangedButton:
     after: datetime | None
     before: datetime
     change: str = ""  # the change as the timeline said it, e.g. "7.61.1-12.amzn2.0.1 → 7.61.1-12.amzn2.0.2"
+
+    @classmethod
+    def asking(cls, lookup: Lookup) -> WhoChangedButton:
+        return cls(lookup.server.node_id, lookup.package, lookup.after, lookup.before, lookup.change)
 
     def encode(self) -> str | None:
         return _fits(

@@ -106,12 +106,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     """The same answer the bot gives in Slack, as the demo console shows it, against the configured AWS account."""
-    from bot.answers import answer_query
     from bot.errors import PkgwhenError
     from bot.messages import PKGWHEN_USAGE, render_error, render_usage
     from bot.plaintext import blocks_to_text
     from bot.query import parse_pkgwhen, wants_help, zone_for
     from bot.services import Services
+    from bot.usecases.answers import answer_query
 
     settings = Settings.from_env(require_slack=False)
     configure_logging("WARNING")

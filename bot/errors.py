@@ -4,7 +4,7 @@ These are raised by gateways and core code and turned into a Slack message in ex
 (`bot.messages.render_error`), so listeners never invent their own error text.
 
 `what` and `todo` are Slack mrkdwn: the types below take data (typed names, Name tags, AWS's words) as
-plain strings and escape it here; code raising a bare PkgwhenError escapes what it puts in.
+plain strings and escape it here.
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ class AmbiguousServer(PkgwhenError):
 class NotRecording(PkgwhenError):
     """AWS Config does not record AWS::SSM::ManagedInstanceInventory (or no recorder exists)."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, *, recorder_exists: bool) -> None:
         super().__init__(
-            detail,
+            "AWS Config is not recording `AWS::SSM::ManagedInstanceInventory`, so there is no package history."
+            if recorder_exists
+            else "AWS Config has no configuration recorder in this account and region.",
             "Turn on recording of `AWS::SSM::ManagedInstanceInventory` in AWS Config "
             "(Settings → Recording method → include that resource type), then wait for the next inventory run.",
         )
@@ -199,19 +201,21 @@ class NotManaged(PkgwhenError):
 class RefreshCoolingDown(PkgwhenError):
     """A refresh of the same target ran recently; another now would only repeat it."""
 
-    def __init__(
-        self,
-        target: str,
-        started_by: str,
-        started_at: str,
-        wait: str,
-        *,
-        done: str = "was refreshed",
-        hint: str = "the cooldown between refreshes of one server), or look at `/inventory status`.",
-    ) -> None:
+    def __init__(self, target: str, started_by: str, started_at: str, wait: str) -> None:
         super().__init__(
-            f"{escape(target)} {done} {started_at} by <@{started_by}>; not starting another one.",
-            f"Try again in {wait} ({hint}",
+            f"{escape(target)} was refreshed {started_at} by <@{started_by}>; not starting another one.",
+            f"Try again in {wait} (the cooldown between refreshes of one server), or look at `/inventory status`.",
+        )
+
+
+class LookupCoolingDown(PkgwhenError):
+    """Someone asked who changed this package (this change of it, on this server) recently."""
+
+    def __init__(self, target: str, started_by: str, started_at: str, wait: str) -> None:
+        super().__init__(
+            f"{escape(target)} was looked up {started_at} by <@{started_by}>; not asking the server again.",
+            f"Try again in {wait} (the cooldown between two looks at one package's history on one server); "
+            "the earlier answer is in its thread.",
         )
 
 
@@ -225,8 +229,86 @@ class RequestRepeated(PkgwhenError):
         )
 
 
-class WriteUnanswered(PkgwhenError):
-    """AWS gave no answer to a call that starts something: it may have started, and is not sent again."""
+class LookupUnanswered(PkgwhenError):
+    """Systems Manager gave no answer to SendCommand of the history document: it may have started, and is
+    not sent again."""
 
-    def __init__(self, what: str, todo: str) -> None:
-        super().__init__(what, todo)
+    def __init__(self, server: str) -> None:
+        super().__init__(
+            f"Systems Manager did not answer whether it started reading {escape(server)}'s package history; "
+            "pkgwhen does not send it twice.",
+            "Ask again in a minute.",
+        )
+
+
+class NoAwsCredentials(PkgwhenError):
+    """boto3 found no credentials at all where the bot runs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "pkgwhen has no AWS credentials.",
+            "Give the bot an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID where it runs.",
+        )
+
+
+class RunRefused(PkgwhenError):
+    """Systems Manager answered a call that starts something with an error: nothing started."""
+
+    def __init__(self, code_name: str, message: str) -> None:
+        super().__init__(
+            f"Systems Manager refused to start the run: {code(code_name)}: {escape(message)}",
+            "Nothing was started.",
+        )
+        self.code_name = code_name
+
+
+class AssociationChanged(PkgwhenError):
+    """The association confirmed is not the one that applies to the server now."""
+
+    def __init__(self, server: str, node_id: str) -> None:
+        super().__init__(
+            f"The inventory association of {escape(server)} changed since you were asked; nothing was started.",
+            f"Run {code(f'/inventory refresh {node_id} --association')} again.",
+        )
+
+
+class NotLinux(PkgwhenError):
+    """Package-manager history is read from yum, dnf, apt or zypper: Linux servers only."""
+
+    def __init__(self, server: str, platform: str) -> None:
+        super().__init__(
+            f"{escape(server)} runs {escape(platform)}: package-manager history is read on Linux only.",
+            "For Windows hotfixes, the install time in `/pkgwhen` comes from Windows itself.",
+        )
+
+
+class NotAskable(PkgwhenError):
+    """The server of a `why` question is not one pkgwhen can ask (not managed, or not Linux)."""
+
+    def __init__(self, server: str, typed: str, package: str) -> None:
+        super().__init__(
+            f"pkgwhen can ask only Linux servers SSM manages about their package manager; {escape(server)} is not one.",
+            f"{code(f'/pkgwhen {typed} {package}')} shows what Config recorded.",
+        )
+
+
+class LookupTimedOut(PkgwhenError):
+    """The history document was started but did not finish in time; it may still finish."""
+
+    def __init__(self, server: str, seconds: int, command_id: str) -> None:
+        super().__init__(
+            f"Reading the package history on {escape(server)} did not finish within {seconds} s.",
+            f"The command ({code(command_id)}) may still finish: look in Systems Manager → Run Command, or ask again later.",
+        )
+
+
+class LookupFailed(PkgwhenError):
+    """The history document ended without success on the server."""
+
+    def __init__(self, server: str, status: str, detail: str) -> None:
+        super().__init__(
+            f"Reading the package history on {escape(server)} ended {code(status)}"
+            + (f": {escape(detail[:300])}" if detail else "."),
+            "The document needs SSM Agent 3.3.2746.0 or later and a Linux server with yum, dnf, apt or zypper.",
+        )
+        self.status = status

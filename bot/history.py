@@ -293,7 +293,7 @@ class ConfigHistory:
         with calling("config:DescribeConfigurationRecorders"):
             recorders = self._client.describe_configuration_recorders().get("ConfigurationRecorders", [])
         if not recorders:
-            raise NotRecording("AWS Config has no configuration recorder in this account and region.")
+            raise NotRecording(recorder_exists=False)
         for recorder in recorders:
             group = recorder.get("recordingGroup", {})
             if RESOURCE_TYPE in group.get("resourceTypes", []):
@@ -302,7 +302,7 @@ class ConfigHistory:
                 "resourceTypes", []
             ):
                 return
-        raise NotRecording(f"AWS Config is not recording `{RESOURCE_TYPE}`, so there is no package history.")
+        raise NotRecording(recorder_exists=True)
 
     # --- calls ------------------------------------------------------------------------------------------
     def _lock_for(self, node_id: str) -> threading.Lock:

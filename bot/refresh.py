@@ -1,8 +1,8 @@
 """A refresh followed through: requested → running → collected → recorded by Config, or no change, or a time limit.
 
 `RefreshRun.advance(observation)` is the whole decision, pure: what was read from AWS at one moment moves
-the run to its next stage. `follow` drives it with a clock and a wait between polls, and `Observer`
-makes one observation from the gateways. Time limits are honest: a run that collected but has no new
+the run to its next stage. `follow` drives it with a wait between polls and an `observe` function (the
+refresh use case's, which reads the gateways). Time limits are honest: a run that collected but has no new
 Config item after `timeout` says exactly that.
 """
 
@@ -12,12 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-
-from bot.associations import AssociationGateway
-from bot.fleet_gateway import FleetGateway
-from bot.history import ConfigHistory
-from bot.inventory import InventoryKind, InventorySnapshot
-from bot.span_store import ServerRef, SpanStore
 
 # Run statuses (Run Command invocation or association execution) that end a run without a capture.
 FAILED_STATUSES = frozenset(
@@ -128,83 +122,11 @@ def follow(
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """Config's items around a refresh: the newest before it and the new one (None when none)."""
+class RefreshContext:
+    """What a refresh message says besides the run's stage: on what, by whom, how it was started."""
 
-    previous: InventorySnapshot | None
-    current: InventorySnapshot | None
-
-
-class Observer:
-    """Makes observations of one run from the gateways; remembers what later messages need."""
-
-    def __init__(
-        self,
-        associations: AssociationGateway,
-        history: ConfigHistory,
-        store: SpanStore,
-        server: ServerRef,
-        fleet: FleetGateway,
-        *,
-        clock: Callable[[], datetime],
-        command_id: str | None = None,
-        association_id: str | None = None,
-    ) -> None:
-        self._associations = associations
-        self._history = history
-        self._store = store
-        self._server = server
-        self._fleet = fleet
-        self._clock = clock
-        self._command_id = command_id
-        self._association_id = association_id
-        self.ssm_capture: InventorySnapshot | None = None
-
-    def __call__(self, run: RefreshRun) -> Observation:
-        if run.stage in (Stage.REQUESTED, Stage.RUNNING):
-            status = self._run_status(run)
-            return Observation(
-                at=self._clock(), run_status=status, captured_at=self._associations.capture_time(run.node_id)
-            )
-        recorded = self.recorded(run)
-        if recorded.current is not None and recorded.current.captured_at >= run.started_at.replace(
-            microsecond=0
-        ):
-            return Observation(at=self._clock(), recorded_at=recorded.current.captured_at)
-        return Observation(at=self._clock(), content_changed=self._differs(run, recorded.current))
-
-    def _run_status(self, run: RefreshRun) -> str | None:
-        if self._command_id is not None:
-            return self._associations.command_status(self._command_id, run.node_id)
-        if self._association_id is not None:
-            latest = self._associations.latest_run(self._association_id, run.started_at)
-            return latest.status if latest is not None else None
-        return None
-
-    def recorded(self, run: RefreshRun) -> Recorded:
-        """Config's newest item with packages before the run, and the newest one at all."""
-        # A refresh waits for a new item: read Config whatever the store's freshness window says.
-        self._history.read_spans(self._server, self._store, fresh=True)
-        items = self._store.items(self._server)
-        if not items:
-            return Recorded(None, None)
-        cutoff = run.started_at.replace(microsecond=0)
-        current = items[-1]
-        before = [f for f in items if f.captured_at < cutoff and f.packages_known]
-        wanted = [current.captured_at] + ([before[-1].captured_at] if before else [])
-        whole = {s.captured_at: s for s in self._store.snapshots_at(self._server, wanted)}
-        return Recorded(whole.get(before[-1].captured_at) if before else None, whole.get(current.captured_at))
-
-    def _differs(self, run: RefreshRun, latest: InventorySnapshot | None) -> bool:
-        current = self._fleet.current_inventory(run.node_id, {kind.value: [] for kind in InventoryKind})
-        self.ssm_capture = InventorySnapshot(
-            node_id=run.node_id,
-            captured_at=current.captured_at or run.captured_at or run.started_at,
-            state_id="ssm-inventory",
-            status="OK",
-            packages=current.packages,
-            platform=latest.platform if latest is not None else None,
-        )
-        if latest is None or not latest.packages_known:
-            return True
-        return dict(latest.package_states()) != dict(self.ssm_capture.package_states())
+    server_label: str
+    user_id: str
+    how: str  # "this server only" or "the whole association `…` (N servers)"
+    timeout: timedelta
+    schedule: str | None = None

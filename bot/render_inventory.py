@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from bot.associations import AssociationRun, InventoryAssociation, NodeStatus
 from bot.buttons import ConfirmRunButton
 from bot.messages import MAX_BLOCKS, PROGRESS_BLOCK_ID, Message, context, section, slack_date
 from bot.mrkdwn import code, escape
-from bot.refresh import RUNNING_STATUSES, RefreshRun, Stage
+from bot.refresh import RUNNING_STATUSES, RefreshContext, RefreshRun, Stage
 from bot.timeline import RecordedLife
 
 CONFIRM_ACTION = "inventory_refresh_association"
@@ -115,17 +114,6 @@ def render_status(
             )
         )
     return Message(text=f"Inventory of {label}", blocks=tuple(blocks))
-
-
-@dataclass(frozen=True)
-class RefreshContext:
-    """What a refresh message says besides the run's stage: on what, by whom, how it was started."""
-
-    server_label: str
-    user_id: str
-    how: str  # "this server only" or "the whole association `…` (N servers)"
-    timeout: timedelta
-    schedule: str | None = None
 
 
 _STEPS = ("requested", "running on the server", "inventory collected", "recorded by Config")

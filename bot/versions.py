@@ -131,14 +131,14 @@ _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 def _compare_generic(a: str, b: str) -> int:
     """Dotted numeric order (`10.0.19041.1` > `10.0.9600.1`); letters compare as text, below numbers."""
     left, right = _TOKEN.findall(a), _TOKEN.findall(b)
-    if not any(t.isdigit() for t in left) or not any(t.isdigit() for t in right):
+    if not any(t.isdecimal() for t in left) or not any(t.isdecimal() for t in right):
         x, y = a.casefold(), b.casefold()
         return (x > y) - (x < y)
     for x, y in zip(left, right, strict=False):
-        if x.isdigit() and y.isdigit():
+        if x.isdecimal() and y.isdecimal():
             order = (int(x) > int(y)) - (int(x) < int(y))
-        elif x.isdigit() != y.isdigit():
-            order = 1 if x.isdigit() else -1
+        elif x.isdecimal() != y.isdecimal():
+            order = 1 if x.isdecimal() else -1
         else:
             order = (x.casefold() > y.casefold()) - (x.casefold() < y.casefold())
         if order:

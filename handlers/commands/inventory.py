@@ -1,65 +1,41 @@
-"""`/inventory`: a server's SSM inventory status, and refreshing it now — checked, confirmed, audited, followed."""
+"""`/inventory`: parse, acknowledge, call the use case (`bot.usecases.inventory`), render the replies."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.answers import find_server, read_history
-from bot.associations import InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
-from bot.audit import AuditEntry, Outcome
-from bot.aws import error_code
 from bot.buttons import ConfirmRunButton
-from bot.change_summary import render_change_summary, summarize
-from bot.errors import (
-    InventoryNotSetUp,
-    NotManaged,
-    PkgwhenError,
-    ServerOffline,
-    UsageError,
-)
-from bot.messages import INVENTORY_USAGE, Message, render_error, render_usage, slack_date
-from bot.mrkdwn import code, echo, escape
+from bot.change_summary import render_change_summary
+from bot.errors import UsageError
+from bot.messages import INVENTORY_USAGE, Message, render_error, render_usage
+from bot.mrkdwn import echo
 from bot.query import MAX_NAME
-from bot.refresh import Observer, RefreshRun, Stage, follow
 from bot.render_inventory import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
-    RefreshContext,
     render_association_confirmation,
     render_cancelled,
     render_refresh_progress,
     render_refresh_result,
     render_status,
 )
-from bot.servers import ManagedServer
 from bot.services import Services
-from bot.timeline import recorded_life
+from bot.usecases.inventory import (
+    Progress,
+    RefreshDone,
+    confirm_association_refresh,
+    inventory_status,
+    refresh_association,
+    refresh_server,
+)
 from handlers.commands import typed_text
 from handlers.errors import Reply, answering
-from handlers.write_access import Asker, authorize, claim
-
-log = logging.getLogger("pkgwhen.inventory")
-
-REFRESH_ACTION = "/inventory refresh"
-ASSOCIATION_ACTION = "/inventory refresh --association"
-_STAGE_OUTCOME = {
-    Stage.RECORDED: Outcome.RECORDED,
-    Stage.UNCHANGED: Outcome.UNCHANGED,
-    Stage.NOT_COLLECTED: Outcome.NOT_COLLECTED,
-    Stage.NOT_RECORDED: Outcome.NOT_RECORDED,
-    Stage.FAILED: Outcome.FAILED,
-}
-# Waits between polls; never set, so `wait(t)` simply waits t seconds without holding anything.
-_between_polls = threading.Event()
+from handlers.write_access import asker_of_click, asker_of_command, group_members
 
 
 @dataclass(frozen=True)
@@ -114,176 +90,50 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
     parsed = _parsed(typed_text(command))
     if isinstance(parsed, UsageError) or parsed.verb == "help":
         return  # already answered when acknowledged
-    who = Asker.from_command(command)
+    who = asker_of_command(command)
     if parsed.verb == "status":
         with answering(respond, services.answer_slots) as reply:
-            reply.send(status_answer(services, parsed.server))
+            status = inventory_status(services, parsed.server)
+            reply.send(
+                render_status(
+                    status.label,
+                    status.node,
+                    status.association,
+                    status.captured,
+                    now=services.clock(),
+                    stale_after=services.settings.stale_after,
+                    recorded=status.recorded,
+                )
+            )
         return
     # Not in an answer slot: following a run mostly waits, for up to the refresh time limits.
     with answering(respond) as reply:
-        action = ASSOCIATION_ACTION if parsed.whole_association else REFRESH_ACTION
-        authorize(services, client, who, action, parsed.server)
-        server = find_server(services, parsed.server)
-        _, association = _preflight(services, server)
+        members = group_members(services, client)
         if parsed.whole_association:
-            targets = services.associations.target_count(association.association_id)
-            services.audit.record(
-                action=ASSOCIATION_ACTION,
-                user_id=who.user_id,
-                channel_id=who.channel_id,
-                target=_association_target(association),
-                association_id=association.association_id,
-                trigger_id=who.trigger_id,
-                outcome=Outcome.CONFIRMING,
+            asked = confirm_association_refresh(services, members, who, parsed.server)
+            reply.send(
+                render_association_confirmation(
+                    asked.server.label, asked.server.node_id, asked.association, asked.targets
+                )
             )
-            reply.send(render_association_confirmation(server.label, server.node_id, association, targets))
             return
-        entry = claim(
-            services,
-            who,
-            REFRESH_ACTION,
-            target=server.node_id,
-            label=server.label,
-            cooldown=services.settings.refresh_cooldown,
-            association_id=association.association_id,
-        )
-        _run(
-            services,
-            reply,
-            entry,
-            server,
-            association,
-            write=lambda: services.associations.refresh_node(server.node_id, association.association_id),
-            how="this server only",
-            who=who,
-        )
+        done = refresh_server(services, members, who, parsed.server, progress=_progress(reply))
+        reply.send(_result(done))
 
 
-def status_answer(services: Services, wanted: str) -> Message:
-    server = find_server(services, wanted)
-    node = services.associations.node_status(server.node_id) if server.managed else None
-    association = services.associations.inventory_association(server.node_id) if node is not None else None
-    captured = services.associations.capture_time(server.node_id) if node is not None else None
-    recorded = recorded_life(read_history(services, server).snapshots) if node is None else None
-    return render_status(
-        server.label,
-        node,
-        association,
-        captured,
-        now=services.clock(),
-        stale_after=services.settings.stale_after,
-        recorded=recorded,
+def _progress(reply: Reply) -> Progress:
+    return lambda run, about: reply.send(render_refresh_progress(run, about))
+
+
+def _result(done: RefreshDone) -> Message:
+    summary = render_change_summary(done.summary, done.server_name) if done.summary is not None else None
+    return render_refresh_result(
+        done.run,
+        done.about,
+        summary=summary,
+        previous_capture=done.previous_capture,
+        association_run=done.association_run,
     )
-
-
-def _preflight(services: Services, server: ManagedServer) -> tuple[NodeStatus, InventoryAssociation]:
-    """Said before anything starts: not managed, inventory not set up, agent offline."""
-    node = services.associations.node_status(server.node_id) if server.managed else None
-    if node is None:
-        raise NotManaged(server.label)
-    association = services.associations.inventory_association(server.node_id)
-    if association is None:
-        raise InventoryNotSetUp(server.label)
-    if node.ping_status != "Online":
-        seen = slack_date(node.last_ping) if node.last_ping is not None else "unknown"
-        raise ServerOffline(server.label, node.ping_status, seen)
-    return node, association
-
-
-def _association_target(association: InventoryAssociation) -> str:
-    return f"association/{association.association_id}"
-
-
-def _run(
-    services: Services,
-    reply: Reply,
-    entry: AuditEntry,
-    server: ManagedServer,
-    association: InventoryAssociation,
-    *,
-    write: Callable[[], WriteResult],
-    how: str,
-    who: Asker,
-    whole_association: bool = False,
-) -> None:
-    """Start the run (one attempt), follow it to the end, show what changed; the audit entry follows along."""
-    timeout = services.settings.refresh_timeout
-    try:
-        previous_capture = services.associations.capture_time(server.node_id)
-        started = services.clock()
-        result = write()
-    except ClientError as error:
-        services.audit.finish(entry, Outcome.REJECTED)
-        raise PkgwhenError(
-            f"Systems Manager refused to start the run: {code(error_code(error))}: "
-            f"{escape(str(error.response.get('Error', {}).get('Message', '')))}",
-            "Nothing was started.",
-        ) from error
-    except BaseException:
-        services.audit.finish(entry, Outcome.REJECTED)
-        raise
-    services.audit.finish(
-        entry, Outcome.STARTED if result.outcome is WriteOutcome.STARTED else Outcome.UNKNOWN
-    )
-    about = RefreshContext(server.label, who.user_id, how, timeout, association.schedule)
-    observer = Observer(
-        services.associations,
-        services.history,
-        services.store,
-        services.server(server.node_id),
-        services.fleet,
-        clock=services.clock,
-        command_id=result.command_id,
-        association_id=None if result.command_id else association.association_id,
-    )
-    run = RefreshRun(
-        server.node_id,
-        started,
-        previous_capture,
-        timeout,
-        confirmed=result.outcome is WriteOutcome.STARTED,
-    )
-
-    def show(current: RefreshRun) -> None:
-        if not current.finished:
-            reply.send(render_refresh_progress(current, about))
-
-    try:
-        final = follow(
-            run, observer, show, wait=_between_polls.wait, interval=services.settings.refresh_poll_interval
-        )
-    except BaseException:
-        services.audit.finish(entry, Outcome.FAILED)
-        raise
-    services.audit.finish(entry, _STAGE_OUTCOME[final.stage])
-    whole = (
-        services.associations.latest_run(association.association_id, started) if whole_association else None
-    )
-    reply.send(
-        render_refresh_result(
-            final,
-            about,
-            summary=_summary(services, observer, final, server.name),
-            previous_capture=previous_capture,
-            association_run=whole,
-        )
-    )
-
-
-def _summary(services: Services, observer: Observer, run: RefreshRun, label: str) -> Message | None:
-    """The same summary the change alerts post: Config's new item against its previous one."""
-    watchlist = services.settings.watchlist
-    if run.stage is Stage.RECORDED:
-        recorded = observer.recorded(run)
-        if recorded.current is None:
-            return None
-        return render_change_summary(
-            summarize(recorded.previous, recorded.current, watchlist=watchlist), label
-        )
-    if run.stage is Stage.NOT_RECORDED and observer.ssm_capture is not None:
-        latest = observer.recorded(run).current
-        return render_change_summary(summarize(latest, observer.ssm_capture, watchlist=watchlist), label)
-    return None
 
 
 def acknowledge_click(ack: Ack) -> None:
@@ -291,41 +141,20 @@ def acknowledge_click(ack: Ack) -> None:
 
 
 def run_association(respond: Respond, body: dict[str, Any], services: Services, client: WebClient) -> None:
-    """The confirmation was clicked: check everything again with the click's own IDs, then run."""
-    who = Asker.from_click(body)
+    """The confirmation was clicked: the use case checks everything again with the click's own IDs."""
+    who = asker_of_click(body)
     with answering(respond, replaces_original=True) as reply:
         # Checked before anything runs: a forged value names no server or association pkgwhen would run.
         button = ConfirmRunButton.decode(str(body["actions"][0].get("value", "")))
-        node_id, association_id = button.node_id, button.association_id
-        authorize(services, client, who, ASSOCIATION_ACTION, node_id)
-        server = find_server(services, node_id)
-        _, association = _preflight(services, server)
-        if association.association_id != association_id:
-            raise PkgwhenError(
-                f"The inventory association of {escape(server.label)} changed since you were asked; nothing was started.",
-                f"Run {code(f'/inventory refresh {node_id} --association')} again.",
-            )
-        targets = services.associations.target_count(association_id)
-        entry = claim(
+        done = refresh_association(
             services,
+            group_members(services, client),
             who,
-            ASSOCIATION_ACTION,
-            target=_association_target(association),
-            label=server.label,
-            cooldown=services.settings.refresh_cooldown,
-            association_id=association.association_id,
+            button.node_id,
+            button.association_id,
+            progress=_progress(reply),
         )
-        _run(
-            services,
-            reply,
-            entry,
-            server,
-            association,
-            write=lambda: services.associations.run_association(association_id),
-            how=f"the whole association {association.name} ({targets} servers), followed on this one",
-            who=who,
-            whole_association=True,
-        )
+        reply.send(_result(done))
 
 
 def cancel(respond: Respond, body: dict[str, Any], services: Services) -> None:

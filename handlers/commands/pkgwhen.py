@@ -9,7 +9,6 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.answers import answer_query, latest_change
 from bot.buttons import QueryButton
 from bot.errors import UsageError
 from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
@@ -17,11 +16,12 @@ from bot.mrkdwn import escape, shorten
 from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
 from bot.render import PAGE_ACTION, SHARE_ACTION
 from bot.services import Services
+from bot.usecases.answers import answer_query, latest_change
 from handlers.commands import typed_text
 from handlers.errors import answering
 from handlers.people import user_zone
 from handlers.who_changed import ask_who_changed
-from handlers.write_access import Asker
+from handlers.write_access import asker_of_command
 
 
 def _syntax_error(text: str, services: Services) -> UsageError | None:
@@ -54,7 +54,7 @@ def answer(respond: Respond, command: dict[str, Any], services: Services, client
         query = parse_pkgwhen(text, now=services.clock(), zone=zone, zone_name=zone_name)
         reply.send(progress(f"Reading the history of {escape(shorten(query.server))}…"))
         if query.mode is Mode.WHY:
-            ask_who_changed(services, client, reply, Asker.from_command(command), latest_change(services, query))
+            ask_who_changed(services, client, reply, asker_of_command(command), latest_change(services, query))
             return
         reply.send(answer_query(services, query, report=lambda t: reply.send(progress(t))))
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot.errors
 from bot.associations import AssociationRun, InventoryAssociation, NodeStatus
 from bot.buttons import ForgedButton
 from bot.change_summary import (
@@ -28,18 +29,29 @@ from bot.change_summary import (
 from bot.errors import (
     AccessDenied,
     AmbiguousServer,
+    AssociationChanged,
     AwsUnavailable,
     AwsUnreachable,
     CredentialsExpired,
     CredentialsInvalid,
     InventoryNotSetUp,
+    LookupCoolingDown,
+    LookupFailed,
+    LookupTimedOut,
+    LookupUnanswered,
+    NoAwsCredentials,
     NoHistory,
+    NotAskable,
+    NotLinux,
     NotManaged,
+    NotRecording,
     PackageNeverSeen,
     PkgwhenError,
     RefreshCoolingDown,
     RequestRepeated,
+    RunRefused,
     ServerOffline,
+    Throttled,
     UnknownServer,
     UsageError,
     WriteDenied,
@@ -48,21 +60,21 @@ from bot.inventory import InventorySnapshot, parse_configuration_item
 from bot.messages import PKGWHEN_USAGE, Message, progress, render_error, render_internal_error, render_usage
 from bot.pm_history import HistoryReport, PackageChange, Transaction
 from bot.query import parse_pkgwhen
-from bot.refresh import RefreshRun, Stage
+from bot.refresh import RefreshContext, RefreshRun, Stage
 from bot.render import Asked, render_point_in_time, render_timeline
 from bot.render_inventory import (
-    RefreshContext,
     render_association_confirmation,
     render_cancelled,
     render_refresh_progress,
     render_refresh_result,
     render_status,
 )
+from bot.render_who_changed import render_finding, summary_line
 from bot.servers import ManagedServer
 from bot.sim.fleet import Fleet, SimNode, iso
 from bot.sim.slack import slack_rejection, visible_texts
 from bot.timeline import build_timeline, state_at
-from bot.who_changed import Lookup, find, render_finding, summary_line
+from bot.who_changed import Lookup, find
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 NOW = START + timedelta(days=40)
@@ -181,7 +193,28 @@ errors: list[Callable[[str, str], PkgwhenError]] = [
     lambda a, b: NoHistory(a),
     lambda a, b: UsageError(f"{b}", PKGWHEN_USAGE),
     lambda a, b: ForgedButton(),
+    lambda a, b: NotRecording(recorder_exists=True),
+    lambda a, b: Throttled(a, 30),
+    lambda a, b: LookupUnanswered(a),
+    lambda a, b: NoAwsCredentials(),
+    RunRefused,
+    AssociationChanged,
+    NotLinux,
+    lambda a, b: NotAskable(a, b, a),
+    lambda a, b: LookupTimedOut(a, 600, b),
+    lambda a, b: LookupFailed(a, "Failed", b),
+    lambda a, b: LookupCoolingDown(a, USER, "yesterday", "5 min"),
 ]
+
+
+def test_every_error_type_is_tried_here() -> None:
+    tried = {make("x", "y").__class__ for make in errors}
+    defined = {
+        kind
+        for kind in vars(bot.errors).values()
+        if isinstance(kind, type) and issubclass(kind, PkgwhenError) and kind is not PkgwhenError
+    }
+    assert defined - tried == set()
 
 
 @pytest.mark.parametrize("make", errors, ids=lambda make: make("x", "y").__class__.__name__)

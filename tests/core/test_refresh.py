@@ -9,8 +9,8 @@ import pytest
 
 from bot.messages import MAX_BLOCKS
 from bot.plaintext import blocks_to_text
-from bot.refresh import Observation, RefreshRun, Stage, follow
-from bot.render_inventory import RefreshContext, duration, render_refresh_progress, render_refresh_result
+from bot.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
+from bot.render_inventory import duration, render_refresh_progress, render_refresh_result
 from bot.sim.slack import slack_rejection
 
 T0 = datetime(2026, 11, 20, 12, 0, 0, 250_000, tzinfo=UTC)

@@ -62,7 +62,7 @@ def test_equal_versions_compare_equal(a: str, b: str, scheme: VersionScheme) -> 
 
 
 @pytest.mark.parametrize("scheme", list(VersionScheme))
-@pytest.mark.parametrize("odd", ["", ":1", "a:b", "-1", "??", "ü", "1:", "\x00", "1..2", "   "])
+@pytest.mark.parametrize("odd", ["", ":1", "a:b", "-1", "??", "ü", "1:", "\x00", "1..2", "   ", "²-1", "1.²"])
 def test_odd_versions_never_raise_and_order_consistently(odd: str, scheme: VersionScheme) -> None:
     forward = compare_versions(odd, "1.0", scheme)
     backward = compare_versions("1.0", odd, scheme)

@@ -32,9 +32,9 @@ from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
 from bot.timeline import VersionChange, build_timeline
+from bot.who_changed import TRANSACTION_LEEWAY
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
-SLACK = timedelta(minutes=30)
 T = TypeVar("T")
 
 
@@ -63,9 +63,9 @@ def ask(
     """Run the document as pkgwhen would for a change: the window (with slack) selects what to detail."""
     parameters = {"packageName": [package]}
     if change is not None:
-        start = (change.window.after or change.window.before - timedelta(days=1)) - SLACK
+        start = (change.window.after or change.window.before - timedelta(days=1)) - TRANSACTION_LEEWAY
         parameters["windowStart"] = [f"{start:%Y-%m-%dT%H:%M}"]
-        parameters["windowEnd"] = [f"{change.window.before + SLACK:%Y-%m-%dT%H:%M}"]
+        parameters["windowEnd"] = [f"{change.window.before + TRANSACTION_LEEWAY:%Y-%m-%dT%H:%M}"]
     code, stdout, stderr = run(n, parameters)
     assert code == 0, stderr
     return parse_history_output(stdout)
@@ -196,7 +196,7 @@ def test_ubuntu_apt_logs_older_than_a_year_were_rotated_away(fleet: Fleet) -> No
     report = ask(PackageHistoryRun(), app, "curl", old)
     assert (
         report.complete
-        and near(transactions_touching(report, "curl"), old.window.after, old.window.before, SLACK) == ()
+        and near(transactions_touching(report, "curl"), old.window.after, old.window.before, TRANSACTION_LEEWAY) == ()
     )
     recent = ask(PackageHistoryRun(), app, "curl")
     (t,) = transactions_touching(recent, "curl")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.errors import PackageNeverSeen, PkgwhenError, UnknownServer
+from bot.buttons import WhoChangedButton
+from bot.errors import NotAskable, PackageNeverSeen, UnknownServer
 from bot.inventory import InventoryKind, one_report_per_package
 from bot.messages import Message
-from bot.mrkdwn import code, escape
+from bot.mrkdwn import escape
 from bot.plaintext import mrkdwn_to_text
 from bot.pm_history import PACKAGE_NAME_PATTERN
 from bot.query import Mode, PackageQuery
@@ -87,10 +88,7 @@ def latest_change(services: Services, query: PackageQuery) -> Lookup:
         raise PackageNeverSeen(query.package, server.label, "its Config history", close_names([], query.package))
     change = timeline.changes[-1]
     if not _askable(server, change):
-        raise PkgwhenError(
-            f"pkgwhen can ask only Linux servers SSM manages about their package manager; {escape(server.label)} is not one.",
-            f"{code(f'/pkgwhen {query.server} {query.package}')} shows what Config recorded.",
-        )
+        raise NotAskable(server.label, query.server, query.package)
     return _lookup(server, change)
 
 
@@ -152,7 +150,7 @@ def answer_query(
         timeline,
         asked,
         managed=server.managed,
-        who_changed=(lambda change: _lookup(server, change).button().encode() if _askable(server, change) else None),
+        who_changed=(lambda change: WhoChangedButton.asking(_lookup(server, change)).encode() if _askable(server, change) else None),
         current=one_report_per_package(current.packages) if current else None,
         captured_at=current.captured_at if current else None,
         now=services.clock(),
