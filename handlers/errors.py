@@ -13,9 +13,9 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
-from bot import logs
-from bot.errors import PkgwhenError
-from bot.messages import Message, render_error, render_internal_error
+from bot.core.errors import PkgwhenError
+from bot.runtime import logs
+from bot.slack.messages import Message, render_error, render_internal_error
 
 log = logging.getLogger("pkgwhen.handlers")
 

@@ -8,8 +8,8 @@ from datetime import tzinfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.caching import BoundedCache
-from bot.query import zone_for
+from bot.core.caching import BoundedCache
+from bot.core.query import zone_for
 
 log = logging.getLogger("pkgwhen.people")
 

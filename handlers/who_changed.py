@@ -13,15 +13,15 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.buttons import WhoChangedButton
-from bot.messages import Message, progress, section
-from bot.mrkdwn import escape
-from bot.render import WHO_CHANGED_ACTION
-from bot.render_who_changed import render_finding, summary_line
-from bot.services import Services
+from bot.core.lookup import Lookup
+from bot.core.mrkdwn import escape
+from bot.runtime.services import Services
+from bot.slack.buttons import WhoChangedButton
+from bot.slack.messages import Message, progress, section
+from bot.slack.timeline_messages import WHO_CHANGED_ACTION
+from bot.slack.who_changed_messages import render_finding, summary_line
 from bot.usecases.who_changed import lookup_clicked, who_changed
 from bot.usecases.write_actions import Asker
-from bot.who_changed import Lookup
 from handlers.errors import Reply, answering
 from handlers.write_access import asker_of_click, group_members
 

@@ -42,7 +42,7 @@ def served_environment(
 def serve_until_it_exits(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`pkgwhen serve` run to its end: for starts that must fail."""
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
+        [sys.executable, "-m", "bot.runtime.cli", "serve"],
         cwd=Path(__file__).resolve().parents[1],
         env=env,
         capture_output=True,

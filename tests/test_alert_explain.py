@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.runtime.cli import main
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.history_export import cli_history
 from bot.sim.notifications import change_notification, oversized, oversized_key, raw_body, sns_body
@@ -110,7 +110,7 @@ def test_explain_reads_a_saved_package_history_output(tmp_path: Path) -> None:
     saved = tmp_path / "history-output.txt"
     saved.write_text(stdout)
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "explain", str(saved)],
+        [sys.executable, "-m", "bot.runtime.cli", "explain", str(saved)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -284,10 +284,10 @@ def test_the_previous_item_is_read_backwards_from_the_capture_time_not_the_whole
     import boto3
 
     from bot.alerts.sources import ItemSource
-    from bot.history import ConfigHistory
-    from bot.index import HistoryIndex
-    from bot.inventory import parse_configuration_item
+    from bot.aws.config_history import ConfigHistory
+    from bot.core.config_items import parse_configuration_item
     from bot.sim.aws import AwsStandIn
+    from bot.store.item_index import HistoryIndex
 
     fleet = Fleet()
     node = fleet.add(SimNode(node_id(0), "old-1", "Linux", "Amazon Linux", "2", "3.0", "10.0.0.1", NOW - timedelta(days=800)))

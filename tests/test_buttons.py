@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from bot.render import PAGE_ACTION, SHARE_ACTION, WHO_CHANGED_ACTION
-from bot.render_inventory import CONFIRM_ACTION
 from bot.sim.default_fleet import AL2_WEB
 from bot.sim.workspace import Shown, SimWorkspace
+from bot.slack.inventory_messages import CONFIRM_ACTION
+from bot.slack.timeline_messages import PAGE_ACTION, SHARE_ACTION, WHO_CHANGED_ACTION
 
 
 def forged(action_id: str, value: str) -> Shown:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import run_demo
+from bot.runtime.demo import run_demo
 from bot.sim.default_fleet import AL2_WEB, build_default_fleet
 from bot.sim.history_export import cli_history
 from tests.conftest import NOW

@@ -13,13 +13,13 @@ import pytest
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
-from bot.aws import read_history_pages_quickly
-from bot.errors import AccessDenied, NoHistory, NotRecording, Throttled
-from bot.history import ConfigHistory, windows
-from bot.index import HistoryIndex
-from bot.pacing import Pacer
+from bot.aws.clients import read_history_pages_quickly
+from bot.aws.config_history import ConfigHistory, windows
+from bot.aws.pacing import Pacer
+from bot.core.errors import AccessDenied, NoHistory, NotRecording, Throttled
 from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet, SimNode
+from bot.store.item_index import HistoryIndex
 
 NODE = "i-0123456789abcdef0"
 RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"

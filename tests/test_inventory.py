@@ -10,9 +10,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.audit import AuditTrail
-from bot.plaintext import blocks_to_text
-from bot.render_inventory import CANCEL_ACTION, CONFIRM_ACTION
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import (
     AL2_BUILD,
@@ -24,6 +21,9 @@ from bot.sim.default_fleet import (
     WIN_LEGACY,
 )
 from bot.sim.workspace import OPS_CHANNEL, TEAM_ID, Answer, SimWorkspace
+from bot.slack.inventory_messages import CANCEL_ACTION, CONFIRM_ACTION
+from bot.slack.plaintext import blocks_to_text
+from bot.store.audit import AuditTrail
 
 # Polls every 20 ms; the stand-in's inventory run takes 0.1 s.
 FAST = {"PKGWHEN_REFRESH_POLL_INTERVAL": "0.02", "PKGWHEN_REFRESH_TIMEOUT": "20s"}

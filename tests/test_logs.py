@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.logs import Redact
+from bot.runtime.logs import Redact
 
 TOKEN = "FQoGZXIvYXdzEBYaDdUwT5rK4OVoAnOF37H2GRTcKNnMnk+/ys=="
 SECRET = "83hOH04hA4B2GKe+Ym7ri7Z0Mcx2MtNcyVpjYe9g"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.pm_history import (
+from bot.core.transactions import (
     PACKAGE_NAME_PATTERN,
     WINDOW_PATTERN,
     ReadingKind,

@@ -20,7 +20,7 @@ from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot import logs
+from bot.runtime import logs
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.moto import shared_endpoint
@@ -52,7 +52,7 @@ def outside(moto_url: str, tmp_path: Path) -> Iterator[tuple[SlackStandIn, dict[
 
 def _start(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
+        [sys.executable, "-m", "bot.runtime.cli", "serve"],
         cwd=ROOT,
         env=env,
         stderr=subprocess.PIPE,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.core.settings import Settings, SettingsError
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
 

@@ -14,7 +14,7 @@ import pytest
 from slack_bolt import Ack
 
 from bot.sim.workspace import SimWorkspace
-from bot.web import SlackHttpServer
+from bot.slack.web import SlackHttpServer
 
 
 def _command_body(text: str) -> str:

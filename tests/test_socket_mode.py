@@ -39,7 +39,7 @@ class _Served:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
+            [sys.executable, "-m", "bot.runtime.cli", "serve"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

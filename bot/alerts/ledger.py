@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.storage import transaction
+from bot.store.sqlite import transaction
 
 log = logging.getLogger("pkgwhen.alerts")
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.alerts.ledger import AlertPost, PostedServer
+from bot.alerts.notifications import ConfigChange
 from bot.alerts.routing import AlertRoutes
-from bot.change_notifications import ConfigChange
-from bot.change_summary import (
+from bot.core.change_summary import (
     ChangeSummary,
     DigestServer,
     has_thread_detail,
@@ -28,8 +28,8 @@ from bot.change_summary import (
     render_fleet_digest,
     summarize,
 )
-from bot.inventory import InventorySnapshot
-from bot.messages import Message
+from bot.core.config_items import InventorySnapshot
+from bot.slack.messages import Message
 
 SERVERS_PER_REPLY = 40
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from bot.alerts.ledger import AlertLedger, AlertPost, Intent, ItemRecord
 from bot.alerts.placement import message_digest
 from bot.alerts.slack import AlertPoster, SlackRateLimited, SlackRejected
-from bot.messages import Message
+from bot.slack.messages import Message
 
 log = logging.getLogger("pkgwhen.alerts")
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bot.aws import calling
-from bot.errors import PkgwhenError
+from bot.aws.clients import calling
+from bot.core.errors import PkgwhenError
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

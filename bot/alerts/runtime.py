@@ -18,12 +18,12 @@ from bot.alerts.routing import RoutesError, load_routes
 from bot.alerts.slack import AlertPoster, alert_client
 from bot.alerts.sources import ItemSource, ServerDirectory
 from bot.alerts.worker import AlertWorker, WorkerTuning
-from bot.aws import AwsClients
-from bot.history import ConfigHistory
-from bot.index import HistoryIndex
-from bot.services import Services
-from bot.settings import Settings, SettingsError
-from bot.snapshots import SnapshotCache
+from bot.aws.clients import AwsClients
+from bot.aws.config_history import ConfigHistory
+from bot.core.settings import Settings, SettingsError
+from bot.runtime.services import Services
+from bot.store.item_index import HistoryIndex
+from bot.store.snapshots import SnapshotCache
 
 log = logging.getLogger("pkgwhen.alerts")
 
@@ -93,7 +93,7 @@ def build_alert_worker(
 
 def worker_command(wait_seconds: int = 5, visibility_timeout: int = 120, retry_delay: int = 30, slack_timeout: int = 10) -> int:
     """`pkgwhen worker`: run until SIGTERM/SIGINT, then stop within PKGWHEN_STOP_TIMEOUT; 1 if the worker died."""
-    from bot import logs
+    from bot.runtime import logs
 
     settings = Settings.from_env(require_slack=False)
     if not settings.slack_bot_token.startswith("xoxb-"):

@@ -25,8 +25,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.messages import Message
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.slack.messages import Message
 
 log = logging.getLogger("pkgwhen.alerts.slack")
 

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bot.aws import calling
-from bot.caching import BoundedCache
-from bot.change_notifications import ConfigChange, notification_from_s3_object, split_location
-from bot.errors import AwsUnavailable, NoHistory, PkgwhenError, Throttled
-from bot.history import ConfigHistory
-from bot.index import HistoryIndex, StoredItem
-from bot.ingest import ItemReader
-from bot.inventory import InventorySnapshot
-from bot.snapshots import SnapshotCache
+from bot.alerts.notifications import ConfigChange, notification_from_s3_object, split_location
+from bot.aws.clients import calling
+from bot.aws.config_history import ConfigHistory
+from bot.core.caching import BoundedCache
+from bot.core.config_items import InventorySnapshot
+from bot.core.errors import AwsUnavailable, NoHistory, PkgwhenError, Throttled
+from bot.store.ingest import ItemReader
+from bot.store.item_index import HistoryIndex, StoredItem
+from bot.store.snapshots import SnapshotCache
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client

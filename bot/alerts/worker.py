@@ -27,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.alerts.health import WorkerHealth
 from bot.alerts.ledger import AlertLedger, AlertPost, ItemRecord, LedgerError, PostedServer
+from bot.alerts.notifications import ConfigChange, NotAConfigMessage, Skip, parse_notification
 from bot.alerts.placement import (
     AlertDecision,
     at,
@@ -48,10 +49,9 @@ from bot.alerts.slack import (
     SlackUnavailable,
 )
 from bot.alerts.sources import ItemSource, ItemUnavailable, ServerDirectory, TagsUnknown
-from bot.change_notifications import ConfigChange, NotAConfigMessage, Skip, parse_notification
-from bot.change_summary import ChangeSummary, summarize
-from bot.errors import AwsUnavailable, PkgwhenError, Throttled
-from bot.inventory import InventorySnapshot, MalformedItem
+from bot.core.change_summary import ChangeSummary, summarize
+from bot.core.config_items import InventorySnapshot, MalformedItem
+from bot.core.errors import AwsUnavailable, PkgwhenError, Throttled
 
 log = logging.getLogger("pkgwhen.alerts")
 

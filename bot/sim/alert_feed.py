@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import AlertWorker, WorkerTuning
-from bot.aws import AwsClients
-from bot.plaintext import blocks_to_text
-from bot.settings import Settings
+from bot.aws.clients import AwsClients
+from bot.core.settings import Settings
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.notifications import (
@@ -34,6 +33,7 @@ from bot.sim.notifications import (
     raw_body,
     sns_body,
 )
+from bot.slack.plaintext import blocks_to_text
 
 if TYPE_CHECKING:
     from bot.sim.slack import SlackStandIn

@@ -3,7 +3,7 @@
 The AWS stand-in runs `deploy/pkgwhen-package-history.json` on a simulated node through
 `AwsStandIn.register_document(DOCUMENT_NAME, PackageHistoryRun())`. There is no real package manager
 behind a `SimNode`, so the transactions are derived from what AWS Config recorded of it (`node.items`),
-consecutive items diffed with `bot.timeline.diff_snapshots`, so they line up with the timeline pkgwhen
+consecutive items diffed with `bot.core.timeline.diff_snapshots`, so they line up with the timeline pkgwhen
 shows; rpm InstalledTime gives each package's moment and groups them into transactions. Then the output is
 printed as the document would: the same section markers, the `history list`/`history info` layout of
 yum 3.4 (Amazon Linux 2) or dnf 4 (other rpm platforms) in the C locale with TZ=UTC, apt's history.log
@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from bot.inventory import InventoryKind, InventorySnapshot, parse_configuration_item
-from bot.pm_history import PACKAGE_NAME_PATTERN, WINDOW_PATTERN
+from bot.core.config_items import InventoryKind, InventorySnapshot, parse_configuration_item
+from bot.core.timeline import ChangeKind, VersionChange, diff_snapshots
+from bot.core.transactions import PACKAGE_NAME_PATTERN, WINDOW_PATTERN
+from bot.core.versions import VersionScheme, scheme_for
 from bot.sim.default_fleet import FIRST_BOOT_UPGRADES, SEED_UPGRADES
 from bot.sim.fleet import SimNode
-from bot.timeline import ChangeKind, VersionChange, diff_snapshots
-from bot.versions import VersionScheme, scheme_for
 
 DOCUMENT_NAME = "pkgwhen-package-history"
 # Parameters reach the script as environment variables only from this agent version on.

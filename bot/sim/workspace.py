@@ -26,17 +26,17 @@ import botocore.loaders
 import botocore.session
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import build_app
-from bot.messages import PROGRESS_BLOCK_ID
-from bot.mrkdwn import escape
-from bot.plaintext import blocks_to_text
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.mrkdwn import escape
+from bot.core.settings import Settings
+from bot.runtime.app import build_app
+from bot.runtime.services import Services
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
 from bot.sim.slack import ShownMessage, SlackStandIn, slack_rejection
-from bot.web import SlackHttpServer
+from bot.slack.messages import PROGRESS_BLOCK_ID
+from bot.slack.plaintext import blocks_to_text
+from bot.slack.web import SlackHttpServer
 
 if TYPE_CHECKING:
     from bot.sim.alert_feed import AlertRig

@@ -8,15 +8,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.buttons import WhoChangedButton
-from bot.errors import NotAskable, PackageNeverSeen, UnknownServer
-from bot.inventory import InventoryKind, one_report_per_package
-from bot.messages import Message
-from bot.mrkdwn import escape
-from bot.plaintext import mrkdwn_to_text
-from bot.pm_history import PACKAGE_NAME_PATTERN
-from bot.query import Mode, PackageQuery
-from bot.render import (
+from bot.core.config_items import InventoryKind, one_report_per_package
+from bot.core.errors import NotAskable, PackageNeverSeen, UnknownServer
+from bot.core.lookup import Lookup
+from bot.core.mrkdwn import escape
+from bot.core.query import Mode, PackageQuery
+from bot.core.servers import ManagedServer, resolve_server
+from bot.core.timeline import VersionChange, build_timeline, close_names, state_at
+from bot.core.transactions import PACKAGE_NAME_PATTERN
+from bot.runtime.services import Services
+from bot.slack.buttons import WhoChangedButton
+from bot.slack.messages import Message
+from bot.slack.plaintext import mrkdwn_to_text
+from bot.slack.timeline_messages import (
     Asked,
     Freshness,
     RefreshAdvice,
@@ -25,11 +29,7 @@ from bot.render import (
     render_point_in_time,
     render_timeline,
 )
-from bot.servers import ManagedServer, resolve_server
-from bot.services import Services
-from bot.span_store import StoredHistory
-from bot.timeline import VersionChange, build_timeline, close_names, state_at
-from bot.who_changed import Lookup
+from bot.store.span_store import StoredHistory
 
 Report = Callable[[str], None]
 

@@ -15,8 +15,7 @@ from datetime import datetime
 
 from botocore.exceptions import ClientError
 
-from bot.access import GroupMembers
-from bot.associations import (
+from bot.aws.associations import (
     AssociationGateway,
     AssociationRun,
     InventoryAssociation,
@@ -24,19 +23,20 @@ from bot.associations import (
     WriteOutcome,
     WriteResult,
 )
-from bot.audit import AuditEntry, Outcome
-from bot.aws import error_code
-from bot.change_summary import ChangeSummary, summarize
-from bot.errors import AssociationChanged, InventoryNotSetUp, NotManaged, RunRefused, ServerOffline
-from bot.fleet_gateway import FleetGateway
-from bot.history import ConfigHistory
-from bot.inventory import InventoryKind, InventorySnapshot
-from bot.messages import slack_date
-from bot.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
-from bot.servers import ManagedServer
-from bot.services import Services
-from bot.span_store import ServerRef, SpanStore
-from bot.timeline import RecordedLife, recorded_life
+from bot.aws.clients import error_code
+from bot.aws.config_history import ConfigHistory
+from bot.aws.fleet import FleetGateway
+from bot.core.change_summary import ChangeSummary, summarize
+from bot.core.config_items import InventoryKind, InventorySnapshot
+from bot.core.errors import AssociationChanged, InventoryNotSetUp, NotManaged, RunRefused, ServerOffline
+from bot.core.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
+from bot.core.servers import ManagedServer
+from bot.core.timeline import RecordedLife, recorded_life
+from bot.runtime.services import Services
+from bot.slack.access import GroupMembers
+from bot.slack.messages import slack_date
+from bot.store.audit import AuditEntry, Outcome
+from bot.store.span_store import ServerRef, SpanStore
 from bot.usecases.answers import find_server, read_history
 from bot.usecases.write_actions import REFRESH, REFRESH_ASSOCIATION, Asker, authorize, claim
 

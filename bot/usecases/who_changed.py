@@ -11,19 +11,26 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.access import GroupMembers
-from bot.associations import WriteOutcome
-from bot.audit import Outcome
-from bot.buttons import WhoChangedButton
-from bot.errors import LookupFailed, LookupTimedOut, LookupUnanswered, NotLinux, NotManaged, ServerOffline
-from bot.messages import slack_date
-from bot.pm_history import HistoryReport, parse_history_output
-from bot.run_command import PACKAGE_HISTORY_DOCUMENT, Invocation, RunCommandGateway
-from bot.servers import ManagedServer
-from bot.services import Services
+from bot.aws.associations import WriteOutcome
+from bot.aws.run_command import PACKAGE_HISTORY_DOCUMENT, Invocation, RunCommandGateway
+from bot.core.errors import (
+    LookupFailed,
+    LookupTimedOut,
+    LookupUnanswered,
+    NotLinux,
+    NotManaged,
+    ServerOffline,
+)
+from bot.core.lookup import Finding, Lookup, find
+from bot.core.servers import ManagedServer
+from bot.core.transactions import HistoryReport, parse_history_output
+from bot.runtime.services import Services
+from bot.slack.access import GroupMembers
+from bot.slack.buttons import WhoChangedButton
+from bot.slack.messages import slack_date
+from bot.store.audit import Outcome
 from bot.usecases.answers import find_server
 from bot.usecases.write_actions import WHO_CHANGED, Asker, authorize, claim
-from bot.who_changed import Finding, Lookup, find
 
 # The document details transactions in a window; give it room either side of Config's.
 _DOCUMENT_MARGIN = timedelta(days=1)

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.access import GroupMembers, WritePolicy
-from bot.audit import AuditEntry, Outcome, Refusal
-from bot.errors import LookupCoolingDown, PkgwhenError, RefreshCoolingDown, RequestRepeated
-from bot.messages import slack_date
-from bot.render_inventory import duration
-from bot.services import Services
+from bot.core.errors import LookupCoolingDown, PkgwhenError, RefreshCoolingDown, RequestRepeated
+from bot.runtime.services import Services
+from bot.slack.access import GroupMembers, WritePolicy
+from bot.slack.inventory_messages import duration
+from bot.slack.messages import slack_date
+from bot.store.audit import AuditEntry, Outcome, Refusal
 
 
 @dataclass(frozen=True)

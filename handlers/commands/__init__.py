@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.mrkdwn import unescape_typed
+from bot.core.mrkdwn import unescape_typed
 
 
 def typed_text(command: dict[str, Any]) -> str:

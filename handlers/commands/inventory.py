@@ -9,13 +9,13 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.buttons import ConfirmRunButton
-from bot.change_summary import render_change_summary
-from bot.errors import UsageError
-from bot.messages import INVENTORY_USAGE, Message, render_error, render_usage
-from bot.mrkdwn import echo
-from bot.query import MAX_NAME
-from bot.render_inventory import (
+from bot.core.change_summary import render_change_summary
+from bot.core.errors import UsageError
+from bot.core.mrkdwn import echo
+from bot.core.query import MAX_NAME
+from bot.runtime.services import Services
+from bot.slack.buttons import ConfirmRunButton
+from bot.slack.inventory_messages import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
     render_association_confirmation,
@@ -24,7 +24,7 @@ from bot.render_inventory import (
     render_refresh_result,
     render_status,
 )
-from bot.services import Services
+from bot.slack.messages import INVENTORY_USAGE, Message, render_error, render_usage
 from bot.usecases.inventory import (
     Progress,
     RefreshDone,

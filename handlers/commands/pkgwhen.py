@@ -9,13 +9,13 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.buttons import QueryButton
-from bot.errors import UsageError
-from bot.messages import PKGWHEN_USAGE, progress, render_error, render_usage
-from bot.mrkdwn import escape, shorten
-from bot.query import Mode, PackageQuery, parse_pkgwhen, wants_help
-from bot.render import PAGE_ACTION, SHARE_ACTION
-from bot.services import Services
+from bot.core.errors import UsageError
+from bot.core.mrkdwn import escape, shorten
+from bot.core.query import Mode, PackageQuery, parse_pkgwhen, wants_help
+from bot.runtime.services import Services
+from bot.slack.buttons import QueryButton
+from bot.slack.messages import PKGWHEN_USAGE, progress, render_error, render_usage
+from bot.slack.timeline_messages import PAGE_ACTION, SHARE_ACTION
 from bot.usecases.answers import answer_query, latest_change
 from handlers.commands import typed_text
 from handlers.errors import answering

@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
-from bot.app import build_app
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.runtime.app import build_app
+from bot.runtime.services import Services
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.workspace import OPS_CHANNEL, Shown, SimWorkspace, post_signed
-from bot.web import SLACK_PATH, THREADS, SlackHttpServer, pkgwhen_wsgi
+from bot.slack.web import SLACK_PATH, THREADS, SlackHttpServer, pkgwhen_wsgi
 from tests.serving import free_port
 
 if TYPE_CHECKING:

@@ -38,16 +38,16 @@ from urllib.parse import urlencode
 import boto3
 from botocore.config import Config as BotoConfig
 
-from bot.history import THROTTLED_ATTEMPTS, ConfigHistory, windows
-from bot.index import HistoryIndex
-from bot.inventory import parse_configuration_item
-from bot.pacing import Pacer
+from bot.aws.config_history import THROTTLED_ATTEMPTS, ConfigHistory, windows
+from bot.aws.pacing import Pacer
+from bot.core.config_items import parse_configuration_item
+from bot.core.timeline import build_timeline
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Entry, Fleet, SimNode
 from bot.sim.workspace import SimWorkspace
-from bot.span_store import ServerRef, SpanStore
-from bot.timeline import build_timeline
+from bot.store.item_index import HistoryIndex
+from bot.store.span_store import ServerRef, SpanStore
 
 T = TypeVar("T")
 NODE = "i-0bench0000000000a"

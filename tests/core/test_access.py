@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.access import SlackGroupMembers, WritePolicy
-from bot.errors import WriteDenied
+from bot.core.errors import WriteDenied
 from bot.sim.slack import SlackStandIn
+from bot.slack.access import SlackGroupMembers, WritePolicy
 
 TOKEN = "xoxb-access-test"
 POLICY = WritePolicy(

@@ -9,8 +9,8 @@ import pytest
 
 from bot.alerts.ledger import AlertPost, PostedServer
 from bot.alerts.placement import AlertDecision, place, signature_key, span_of, widen
-from bot.change_summary import summarize
-from bot.inventory import InventoryKind, InventorySnapshot, PackageEntry
+from bot.core.change_summary import summarize
+from bot.core.config_items import InventoryKind, InventorySnapshot, PackageEntry
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
-from bot.aws import transient, translate
-from bot.errors import (
+from bot.aws.clients import transient, translate
+from bot.core.errors import (
     AccessDenied,
     AwsUnavailable,
     AwsUnreachable,
@@ -21,9 +21,9 @@ from bot.errors import (
     PkgwhenError,
     Throttled,
 )
-from bot.services import Services
-from bot.settings import Settings
-from bot.startup import aws_identity
+from bot.core.settings import Settings
+from bot.runtime.services import Services
+from bot.runtime.startup import aws_identity
 
 
 def client_error(code: str, status: int = 400) -> ClientError:

@@ -6,9 +6,9 @@ import gc
 import tracemalloc
 from typing import Any
 
-from bot.caching import BoundedCache
-from bot.inventory import _parse_time_text, _shared_entry, parse_configuration_item
-from bot.snapshots import SnapshotCache
+from bot.core.caching import BoundedCache
+from bot.core.config_items import _parse_time_text, _shared_entry, parse_configuration_item
+from bot.store.snapshots import SnapshotCache
 
 
 def item(node: int, packages: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.change_notifications import (
+from bot.alerts.notifications import (
     ConfigChange,
     Delivery,
     NotAConfigMessage,
@@ -20,7 +20,7 @@ from bot.change_notifications import (
     parse_notification,
     split_location,
 )
-from bot.inventory import parse_configuration_item
+from bot.core.config_items import parse_configuration_item
 from bot.sim import default_fleet as df
 from bot.sim.notifications import (
     change_notification,

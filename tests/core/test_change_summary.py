@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.change_summary import (
+from bot.core.change_summary import (
     DigestServer,
     render_change_detail,
     render_change_summary,
@@ -12,10 +12,10 @@ from bot.change_summary import (
     render_fleet_digest,
     summarize,
 )
-from bot.inventory import InventorySnapshot, parse_configuration_item
-from bot.plaintext import blocks_to_text
+from bot.core.config_items import InventorySnapshot, parse_configuration_item
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.slack import slack_rejection
+from bot.slack.plaintext import blocks_to_text
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 NODE = "i-0123456789abcdef0"

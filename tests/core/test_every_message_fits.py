@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bot.errors
-from bot.associations import AssociationRun, InventoryAssociation, NodeStatus
-from bot.buttons import ForgedButton
-from bot.change_summary import (
+import bot.core.errors
+from bot.aws.associations import AssociationRun, InventoryAssociation, NodeStatus
+from bot.core.change_summary import (
     ChangeSummary,
     DigestServer,
     render_change_detail,
@@ -26,7 +25,8 @@ from bot.change_summary import (
     render_fleet_digest,
     summarize,
 )
-from bot.errors import (
+from bot.core.config_items import InventorySnapshot, parse_configuration_item
+from bot.core.errors import (
     AccessDenied,
     AmbiguousServer,
     AssociationChanged,
@@ -56,25 +56,32 @@ from bot.errors import (
     UsageError,
     WriteDenied,
 )
-from bot.inventory import InventorySnapshot, parse_configuration_item
-from bot.messages import PKGWHEN_USAGE, Message, progress, render_error, render_internal_error, render_usage
-from bot.pm_history import HistoryReport, PackageChange, Transaction
-from bot.query import parse_pkgwhen
-from bot.refresh import RefreshContext, RefreshRun, Stage
-from bot.render import Asked, render_point_in_time, render_timeline
-from bot.render_inventory import (
+from bot.core.lookup import Lookup, find
+from bot.core.query import parse_pkgwhen
+from bot.core.refresh import RefreshContext, RefreshRun, Stage
+from bot.core.servers import ManagedServer
+from bot.core.timeline import build_timeline, state_at
+from bot.core.transactions import HistoryReport, PackageChange, Transaction
+from bot.sim.fleet import Fleet, SimNode, iso
+from bot.sim.slack import slack_rejection, visible_texts
+from bot.slack.buttons import ForgedButton
+from bot.slack.inventory_messages import (
     render_association_confirmation,
     render_cancelled,
     render_refresh_progress,
     render_refresh_result,
     render_status,
 )
-from bot.render_who_changed import render_finding, summary_line
-from bot.servers import ManagedServer
-from bot.sim.fleet import Fleet, SimNode, iso
-from bot.sim.slack import slack_rejection, visible_texts
-from bot.timeline import build_timeline, state_at
-from bot.who_changed import Lookup, find
+from bot.slack.messages import (
+    PKGWHEN_USAGE,
+    Message,
+    progress,
+    render_error,
+    render_internal_error,
+    render_usage,
+)
+from bot.slack.timeline_messages import Asked, render_point_in_time, render_timeline
+from bot.slack.who_changed_messages import render_finding, summary_line
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 NOW = START + timedelta(days=40)
@@ -211,7 +218,7 @@ def test_every_error_type_is_tried_here() -> None:
     tried = {make("x", "y").__class__ for make in errors}
     defined = {
         kind
-        for kind in vars(bot.errors).values()
+        for kind in vars(bot.core.errors).values()
         if isinstance(kind, type) and issubclass(kind, PkgwhenError) and kind is not PkgwhenError
     }
     assert defined - tried == set()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.inventory import (
+from bot.core.config_items import (
     InventoryKind,
     InventorySnapshot,
     MalformedItem,

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.pacing import FIRST_GAP, MAX_GAP, Pacer
+from bot.aws.pacing import FIRST_GAP, MAX_GAP, Pacer
 
 
 class FakeTime:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.pm_history import (
+from bot.core.transactions import (
     AGENT_TRUNCATED_MARKER,
     DEP_INSTALL,
     DOWNGRADE,

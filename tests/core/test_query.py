@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from bot.errors import UsageError
-from bot.query import Mode, parse_pkgwhen, parse_when, zone_for
+from bot.core.errors import UsageError
+from bot.core.query import Mode, parse_pkgwhen, parse_when, zone_for
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TOKYO = tz.gettz("Asia/Tokyo") or UTC

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.messages import MAX_BLOCKS
-from bot.plaintext import blocks_to_text
-from bot.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
-from bot.render_inventory import duration, render_refresh_progress, render_refresh_result
+from bot.core.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
 from bot.sim.slack import slack_rejection
+from bot.slack.inventory_messages import duration, render_refresh_progress, render_refresh_result
+from bot.slack.messages import MAX_BLOCKS
+from bot.slack.plaintext import blocks_to_text
 
 T0 = datetime(2026, 11, 20, 12, 0, 0, 250_000, tzinfo=UTC)
 BEFORE = datetime(2026, 11, 20, 11, 40, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.audit import AuditEntry, AuditTrail, Outcome, Refusal
+from bot.store.audit import AuditEntry, AuditTrail, Outcome, Refusal
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 COOLDOWN = timedelta(minutes=10)

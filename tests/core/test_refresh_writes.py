@@ -10,8 +10,8 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
-from bot.associations import AssociationGateway, WriteOutcome
-from bot.aws import AwsClients
+from bot.aws.associations import AssociationGateway, WriteOutcome
+from bot.aws.clients import AwsClients
 
 
 class SilentEndpoint:

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.errors import PackageNeverSeen
-from bot.inventory import parse_configuration_item
-from bot.messages import render_error
-from bot.plaintext import blocks_to_text
-from bot.render import Asked, in_period, render_point_in_time, render_timeline
+from bot.core.config_items import parse_configuration_item
+from bot.core.errors import PackageNeverSeen
+from bot.core.timeline import ChangeKind, ChangeWindow, VersionChange, build_timeline, state_at
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.slack import slack_rejection
-from bot.timeline import ChangeKind, ChangeWindow, VersionChange, build_timeline, state_at
+from bot.slack.messages import render_error
+from bot.slack.plaintext import blocks_to_text
+from bot.slack.timeline_messages import Asked, in_period, render_point_in_time, render_timeline
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 NODE = "i-0123456789abcdef0"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import AmbiguousServer, UnknownServer
-from bot.servers import ManagedServer, resolve_server
+from bot.core.errors import AmbiguousServer, UnknownServer
+from bot.core.servers import ManagedServer, resolve_server
 
 FLEET = [
     ManagedServer("i-0abc4f7d2e91c3b58", name_tag="web-1", computer_name="ip-172-31-20-5.ec2.internal"),

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.inventory import InventoryKind, InventorySnapshot, parse_configuration_item
-from bot.sim.fleet import Fleet, SimNode
-from bot.timeline import (
+from bot.core.config_items import InventoryKind, InventorySnapshot, parse_configuration_item
+from bot.core.timeline import (
     ChangeKind,
     LifeEvent,
     LifeEventKind,
@@ -22,7 +21,8 @@ from bot.timeline import (
     diff_snapshots,
     state_at,
 )
-from bot.versions import VersionScheme
+from bot.core.versions import VersionScheme
+from bot.sim.fleet import Fleet, SimNode
 
 NODE = "i-0123456789abcdef0"
 T0 = datetime(2024, 7, 1, 12, 0, tzinfo=UTC)

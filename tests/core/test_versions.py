@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.inventory import (
+from bot.core.config_items import (
     InventoryKind,
     InventorySnapshot,
     PackageEntry,
     PlatformInfo,
     parse_inventory_entries,
 )
-from bot.versions import VersionScheme, compare_versions, scheme_for, version_sort_key
+from bot.core.versions import VersionScheme, compare_versions, scheme_for, version_sort_key
 
 RPM, DPKG, GENERIC = VersionScheme.RPM, VersionScheme.DPKG, VersionScheme.GENERIC
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from bot.sim.workspace import OPS_CHANNEL, SIGNING_SECRET, SimWorkspace
-from bot.web import THREADS
+from bot.slack.web import THREADS
 
 # Long enough for a loaded machine; a request that waits this long has hung.
 HANG = 10.0

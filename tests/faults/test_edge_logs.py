@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import logs
+from bot.runtime import logs
 from bot.sim.workspace import SimWorkspace
 
 ACCESS_KEY_ID = "ASIAQEDGEROWLOGS0001"

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.render import WHO_CHANGED_ACTION
-from bot.render_inventory import CONFIRM_ACTION
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import AL2_WEB
 from bot.sim.workspace import OPS_CHANNEL, SIGNING_SECRET, TEAM_ID, SimWorkspace
+from bot.slack.inventory_messages import CONFIRM_ACTION
+from bot.slack.timeline_messages import WHO_CHANGED_ACTION
 
 FAST = {"PKGWHEN_REFRESH_POLL_INTERVAL": "0.02", "PKGWHEN_REFRESH_TIMEOUT": "20s"}
 fast = pytest.mark.workspace(env=FAST, faults=Faults(collect_delay_s=0.1))

@@ -1,6 +1,6 @@
 """Fault rows of `pkgwhen worker` (and `pkgwhen serve`) as processes: killed, stopped, out of disk, bad state.
 
-The worker runs as `python -m bot.cli worker` against moto, the AWS stand-in and the Slack stand-in on
+The worker runs as `python -m bot.runtime.cli worker` against moto, the AWS stand-in and the Slack stand-in on
 loopback. Whatever happens to the process, nothing is lost and nothing is posted twice; when it cannot
 go on it says why in one line and exits non-zero.
 """

@@ -16,10 +16,10 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from bot.alerts.sources import ServerDirectory
-from bot.aws import AwsClients
-from bot.settings import Settings
+from bot.aws.clients import AwsClients
+from bot.core.settings import Settings
 from bot.sim.workspace import SimWorkspace
-from bot.snapshots import SnapshotCache
+from bot.store.snapshots import SnapshotCache
 from tests.faults.worker_stage import FAST, REPO, Stage, no_traceback, until
 from tests.serving import free_port
 from tests.test_alerts import CURL_FIX, minutes_ago, node_id, patch, small_fleet

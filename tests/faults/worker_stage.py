@@ -26,13 +26,13 @@ import pytest
 
 from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import AlertWorker, WorkerTuning
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.sim.alert_feed import AlertFeed, AlertPostSeen, channel_posts
 from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet
 from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.slack import SlackStandIn
-from bot.snapshots import SnapshotCache
+from bot.store.snapshots import SnapshotCache
 from tests.test_alerts import BASE_PACKAGES, minutes_ago, node_id, patch, small_fleet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ class Stage:
 
     def process(self, *args: str, prefix: Sequence[str] = (), command: str = "worker", **extra: str) -> Process:
         """`pkgwhen worker` with short waits (or `serve`) as its own process (run through `prefix`, if any)."""
-        argv = [*prefix, sys.executable, "-m", "bot.cli", command]
+        argv = [*prefix, sys.executable, "-m", "bot.runtime.cli", command]
         if command == "worker":
             argv += ["--wait-seconds", "1", "--visibility-timeout", "30", "--retry-delay", "0", "--slack-timeout", "1", *args]
         popen = subprocess.Popen(

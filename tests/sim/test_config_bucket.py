@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.change_notifications import Skip, SkipReason, parse_notification
-from bot.inventory import parse_configuration_item
+from bot.alerts.notifications import Skip, SkipReason, parse_notification
+from bot.core.config_items import parse_configuration_item
 from bot.sim.config_bucket import (
     HISTORY_PERIOD,
     ConfigObject,

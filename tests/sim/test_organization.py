@@ -13,10 +13,10 @@ from itertools import pairwise
 
 import pytest
 
-from bot.inventory import InventorySnapshot, parse_configuration_item
+from bot.core.config_items import InventorySnapshot, parse_configuration_item
+from bot.core.versions import VersionScheme, compare_versions, scheme_for
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.organization import ALIASES, Organization, build_organization
-from bot.versions import VersionScheme, compare_versions, scheme_for
 from tests.conftest import NOW
 
 

@@ -16,8 +16,10 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from bot.inventory import parse_configuration_item
-from bot.pm_history import (
+from bot.core.config_items import parse_configuration_item
+from bot.core.lookup import TRANSACTION_LEEWAY
+from bot.core.timeline import VersionChange, build_timeline
+from bot.core.transactions import (
     UPGRADE,
     HistoryReport,
     ReadingKind,
@@ -31,8 +33,6 @@ from bot.sim import default_fleet as df
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
-from bot.timeline import VersionChange, build_timeline
-from bot.who_changed import TRANSACTION_LEEWAY
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 T = TypeVar("T")

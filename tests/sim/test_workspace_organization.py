@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from bot.change_notifications import ConfigChange, Skip, parse_notification
+from bot.alerts.notifications import ConfigChange, Skip, parse_notification
 from bot.sim.alert_feed import AlertFeed
 from bot.sim.config_bucket import bucket_objects, history_delivery_notifications, history_files
 from bot.sim.fleet import Fleet

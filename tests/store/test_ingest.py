@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.ingest import ItemReader
-from bot.inventory import MalformedItem
+from bot.core.config_items import MalformedItem
+from bot.core.spans import ItemFacts
 from bot.sim.fleet import Fleet
-from bot.spans import ItemFacts
+from bot.store.ingest import ItemReader
 
 
 def _notification_form(item: dict[str, Any]) -> dict[str, Any]:

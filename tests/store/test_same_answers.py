@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.inventory import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.config_items import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.spans import facts_of, span_entry
+from bot.core.timeline import PackageTimeline, PointInTime, VersionChange, build_timeline, state_at
 from bot.sim.fleet import Fleet
 from bot.sim.history_export import fleet_from_history_files
-from bot.span_store import ServerRef, SpanStore
-from bot.spans import facts_of, span_entry
-from bot.timeline import PackageTimeline, PointInTime, VersionChange, build_timeline, state_at
+from bot.store.span_store import ServerRef, SpanStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GLOBS = ("*", "lib*", "kernel*", "KB50*", "open*", "python?-*", "[a-c]*")

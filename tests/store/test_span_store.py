@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.inventory import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.config_items import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.spans import DELETED_STATUSES, PackageSpan, facts_of, snapshots, span_entry
 from bot.sim.fleet import Fleet
-from bot.span_store import ServerRef, SpanStore
-from bot.spans import DELETED_STATUSES, PackageSpan, facts_of, snapshots, span_entry
+from bot.store.span_store import ServerRef, SpanStore
 
 
 def _recorded(fleet: Fleet, node_id: str) -> list[InventorySnapshot]:
