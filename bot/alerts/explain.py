@@ -18,11 +18,11 @@ from bot.alerts.notifications import ConfigChange, NotAConfigMessage, Skip, pars
 from bot.alerts.placement import decide
 from bot.alerts.routing import AlertRoutes, RoutesError, load_routes
 from bot.alerts.sources import ItemSource, ItemUnavailable
-from bot.core.change_summary import has_thread_detail, render_change_detail, render_change_summary
 from bot.core.config_items import InventorySnapshot, MalformedItem, parse_configuration_item
 from bot.core.errors import PkgwhenError
 from bot.core.settings import Settings, SettingsError
 from bot.core.transactions import parse_history_output, read_transaction
+from bot.slack.change_messages import has_thread_detail, render_change_detail, render_change_summary
 from bot.slack.plaintext import blocks_to_text
 
 

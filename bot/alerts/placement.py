@@ -18,17 +18,16 @@ from datetime import UTC, datetime
 from bot.alerts.ledger import AlertPost, PostedServer
 from bot.alerts.notifications import ConfigChange
 from bot.alerts.routing import AlertRoutes
-from bot.core.change_summary import (
-    ChangeSummary,
+from bot.core.change_summary import ChangeSummary, summarize
+from bot.core.config_items import InventorySnapshot
+from bot.slack.change_messages import (
     DigestServer,
     has_thread_detail,
     render_change_detail,
     render_change_summary,
     render_digest_servers,
     render_fleet_digest,
-    summarize,
 )
-from bot.core.config_items import InventorySnapshot
 from bot.slack.messages import Message
 
 SERVERS_PER_REPLY = 40

@@ -9,15 +9,14 @@ caller follows the node's state instead of repeating the call.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from bot.aws.clients import UNANSWERED, calling, error_code, paged
 from bot.core.config_items import INSTANCE_INFORMATION, parse_time
+from bot.core.nodes import AssociationRun, InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -28,54 +27,6 @@ GATHER_INVENTORY_DOCUMENT = "AWS-GatherSoftwareInventory"
 REFRESH_ASSOCIATION_DOCUMENT = "AWS-RefreshAssociation"
 # SendCommand's shortest allowed timeout: an offline agent's invocation ends DeliveryTimedOut after it.
 _REFRESH_COMMAND_TIMEOUT_S = 600
-
-
-@dataclass(frozen=True)
-class NodeStatus:
-    """What SSM says about a managed node's agent right now."""
-
-    node_id: str
-    ping_status: str
-    last_ping: datetime | None
-    agent_version: str
-    platform: str
-    computer_name: str
-
-
-@dataclass(frozen=True)
-class InventoryAssociation:
-    """The `AWS-GatherSoftwareInventory` association that applies to one node, and its last run there."""
-
-    association_id: str
-    name: str
-    document: str
-    schedule: str | None
-    last_execution: datetime | None
-    status: str | None
-    detailed_status: str | None
-
-
-@dataclass(frozen=True)
-class AssociationRun:
-    """The newest execution of an association, as DescribeAssociationExecutions reports it."""
-
-    execution_id: str
-    status: str
-    created: datetime
-    resources: str
-
-
-class WriteOutcome(StrEnum):
-    STARTED = "started"
-    # No answer in time: the run may or may not have started. Never retried; the caller watches.
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    outcome: WriteOutcome
-    command_id: str | None = None
-    detail: str = ""
 
 
 class AssociationGateway:

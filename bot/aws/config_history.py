@@ -24,9 +24,10 @@ from bot.aws.clients import calling, error_code, paged, read_history_pages_quick
 from bot.aws.pacing import Pacer
 from bot.core.config_items import PackageEntry, parse_time
 from bot.core.errors import NoHistory, NotRecording, PkgwhenError, Throttled
+from bot.core.servers import ServerRef
 from bot.core.spans import ItemFacts
 from bot.store.item_index import HistoryIndex, StoredItem
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 
 if TYPE_CHECKING:
     from mypy_boto3_config import ConfigServiceClient

@@ -22,8 +22,8 @@ from bot.core.config_items import (
     parse_time,
 )
 from bot.core.errors import PkgwhenError
-from bot.core.servers import ManagedServer
-from bot.store.span_store import ServerNames, SpanStore
+from bot.core.servers import ManagedServer, ServerNames
+from bot.store.span_store import SpanStore
 
 if TYPE_CHECKING:
     from mypy_boto3_config import ConfigServiceClient

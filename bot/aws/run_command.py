@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from bot.aws.associations import WriteOutcome, WriteResult
 from bot.aws.clients import UNANSWERED, calling, error_code
+from bot.core.nodes import WriteOutcome, WriteResult
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from bot.core.errors import UsageError
 from bot.core.mrkdwn import echo
 from bot.core.transactions import PACKAGE_NAME_PATTERN
-from bot.slack.messages import DATE_HINT, PKGWHEN_HINT, PKGWHEN_USAGE
+from bot.core.usage import DATE_HINT, PKGWHEN_HINT, PKGWHEN_USAGE
 
 HELP_WORDS = frozenset({"", "help", "-h", "--help", "?", "usage"})
 _KEYWORDS = frozenset({"at", "since", "until", "why"})

@@ -79,3 +79,20 @@ def close_servers(key: str, servers: Sequence[ManagedServer], limit: int = 3) ->
     if not close and key.startswith(("i-", "mi-")) and len(key) > 3:
         close = [k for k in names if k.startswith(key[: max(3, len(key) - 2)])][:limit]
     return [names[c] for c in close]
+
+
+@dataclass(frozen=True)
+class ServerRef:
+    """A server as the store keys it: its node ID in its account and region (either may be unknown)."""
+
+    node_id: str
+    account: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class ServerNames:
+    """What a server was called: its EC2 Name tag and its computer name (either may be unknown)."""
+
+    name_tag: str | None = None
+    computer_name: str | None = None

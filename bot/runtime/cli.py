@@ -108,8 +108,9 @@ def _ask(args: argparse.Namespace) -> int:
     """The same answer the bot gives in Slack, as the demo console shows it, against the configured AWS account."""
     from bot.core.errors import PkgwhenError
     from bot.core.query import parse_pkgwhen, wants_help, zone_for
+    from bot.core.usage import PKGWHEN_USAGE
     from bot.runtime.services import Services
-    from bot.slack.messages import PKGWHEN_USAGE, render_error, render_usage
+    from bot.slack.messages import render_error, render_usage
     from bot.slack.plaintext import blocks_to_text
     from bot.usecases.answers import answer_query
 

@@ -15,12 +15,13 @@ from bot.aws.config_history import ConfigHistory
 from bot.aws.fleet import FleetGateway
 from bot.aws.run_command import RunCommandGateway
 from bot.core.caching import BoundedCache
+from bot.core.servers import ServerRef
 from bot.core.settings import Settings
 from bot.slack.access import group_member_cache
 from bot.store.audit import AuditTrail
 from bot.store.item_index import HistoryIndex
 from bot.store.snapshots import SnapshotCache
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 
 
 def utc_now() -> datetime:

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
-from bot.aws.associations import AssociationRun, InventoryAssociation, NodeStatus
 from bot.core.mrkdwn import code, escape
+from bot.core.nodes import AssociationRun, InventoryAssociation, NodeStatus
 from bot.core.refresh import RUNNING_STATUSES, RefreshContext, RefreshRun, Stage
 from bot.core.timeline import RecordedLife
 from bot.slack.buttons import ConfirmRunButton

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from bot.core.config_items import InventoryKind, InventorySnapshot, PackageEntry, PlatformInfo
+from bot.core.servers import ServerNames, ServerRef
 from bot.core.spans import (
     DELETED_STATUSES,
     ItemFacts,
@@ -89,21 +90,6 @@ class Coverage:
 
     first_capture: datetime
     read_until: datetime
-
-
-@dataclass(frozen=True)
-class ServerRef:
-    node_id: str
-    account: str = ""
-    region: str = ""
-
-
-@dataclass(frozen=True)
-class ServerNames:
-    """What a server was called: its EC2 Name tag and its computer name (either may be unknown)."""
-
-    name_tag: str | None = None
-    computer_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,28 +15,22 @@ from datetime import datetime
 
 from botocore.exceptions import ClientError
 
-from bot.aws.associations import (
-    AssociationGateway,
-    AssociationRun,
-    InventoryAssociation,
-    NodeStatus,
-    WriteOutcome,
-    WriteResult,
-)
+from bot.aws.associations import AssociationGateway
 from bot.aws.clients import error_code
 from bot.aws.config_history import ConfigHistory
 from bot.aws.fleet import FleetGateway
 from bot.core.change_summary import ChangeSummary, summarize
 from bot.core.config_items import InventoryKind, InventorySnapshot
 from bot.core.errors import AssociationChanged, InventoryNotSetUp, NotManaged, RunRefused, ServerOffline
+from bot.core.nodes import AssociationRun, InventoryAssociation, NodeStatus, WriteOutcome, WriteResult
 from bot.core.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
-from bot.core.servers import ManagedServer
+from bot.core.servers import ManagedServer, ServerRef
 from bot.core.timeline import RecordedLife, recorded_life
 from bot.runtime.services import Services
 from bot.slack.access import GroupMembers
 from bot.slack.messages import slack_date
 from bot.store.audit import AuditEntry, Outcome
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 from bot.usecases.answers import find_server, read_history
 from bot.usecases.write_actions import REFRESH, REFRESH_ASSOCIATION, Asker, authorize, claim
 

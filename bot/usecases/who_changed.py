@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.aws.associations import WriteOutcome
 from bot.aws.run_command import PACKAGE_HISTORY_DOCUMENT, Invocation, RunCommandGateway
 from bot.core.errors import (
     LookupFailed,
@@ -22,6 +21,7 @@ from bot.core.errors import (
     ServerOffline,
 )
 from bot.core.lookup import Finding, Lookup, find
+from bot.core.nodes import WriteOutcome
 from bot.core.servers import ManagedServer
 from bot.core.transactions import HistoryReport, parse_history_output
 from bot.runtime.services import Services

@@ -9,12 +9,13 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.core.change_summary import render_change_summary
 from bot.core.errors import UsageError
 from bot.core.mrkdwn import echo
 from bot.core.query import MAX_NAME
+from bot.core.usage import INVENTORY_USAGE
 from bot.runtime.services import Services
 from bot.slack.buttons import ConfirmRunButton
+from bot.slack.change_messages import render_change_summary
 from bot.slack.inventory_messages import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
@@ -24,7 +25,7 @@ from bot.slack.inventory_messages import (
     render_refresh_result,
     render_status,
 )
-from bot.slack.messages import INVENTORY_USAGE, Message, render_error, render_usage
+from bot.slack.messages import Message, render_error, render_usage
 from bot.usecases.inventory import (
     Progress,
     RefreshDone,

@@ -41,13 +41,14 @@ from botocore.config import Config as BotoConfig
 from bot.aws.config_history import THROTTLED_ATTEMPTS, ConfigHistory, windows
 from bot.aws.pacing import Pacer
 from bot.core.config_items import parse_configuration_item
+from bot.core.servers import ServerRef
 from bot.core.timeline import build_timeline
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Entry, Fleet, SimNode
 from bot.sim.workspace import SimWorkspace
 from bot.store.item_index import HistoryIndex
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 
 T = TypeVar("T")
 NODE = "i-0bench0000000000a"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.change_summary import (
+from bot.core.change_summary import summarize
+from bot.core.config_items import InventorySnapshot, parse_configuration_item
+from bot.sim.fleet import Fleet, SimNode
+from bot.sim.slack import slack_rejection
+from bot.slack.change_messages import (
     DigestServer,
     render_change_detail,
     render_change_summary,
     render_digest_servers,
     render_fleet_digest,
-    summarize,
 )
-from bot.core.config_items import InventorySnapshot, parse_configuration_item
-from bot.sim.fleet import Fleet, SimNode
-from bot.sim.slack import slack_rejection
 from bot.slack.plaintext import blocks_to_text
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

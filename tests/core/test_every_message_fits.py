@@ -15,16 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.core.errors
-from bot.aws.associations import AssociationRun, InventoryAssociation, NodeStatus
-from bot.core.change_summary import (
-    ChangeSummary,
-    DigestServer,
-    render_change_detail,
-    render_change_summary,
-    render_digest_servers,
-    render_fleet_digest,
-    summarize,
-)
+from bot.core.change_summary import ChangeSummary, summarize
 from bot.core.config_items import InventorySnapshot, parse_configuration_item
 from bot.core.errors import (
     AccessDenied,
@@ -57,14 +48,23 @@ from bot.core.errors import (
     WriteDenied,
 )
 from bot.core.lookup import Lookup, find
+from bot.core.nodes import AssociationRun, InventoryAssociation, NodeStatus
 from bot.core.query import parse_pkgwhen
 from bot.core.refresh import RefreshContext, RefreshRun, Stage
 from bot.core.servers import ManagedServer
 from bot.core.timeline import build_timeline, state_at
 from bot.core.transactions import HistoryReport, PackageChange, Transaction
+from bot.core.usage import PKGWHEN_USAGE
 from bot.sim.fleet import Fleet, SimNode, iso
 from bot.sim.slack import slack_rejection, visible_texts
 from bot.slack.buttons import ForgedButton
+from bot.slack.change_messages import (
+    DigestServer,
+    render_change_detail,
+    render_change_summary,
+    render_digest_servers,
+    render_fleet_digest,
+)
 from bot.slack.inventory_messages import (
     render_association_confirmation,
     render_cancelled,
@@ -72,14 +72,7 @@ from bot.slack.inventory_messages import (
     render_refresh_result,
     render_status,
 )
-from bot.slack.messages import (
-    PKGWHEN_USAGE,
-    Message,
-    progress,
-    render_error,
-    render_internal_error,
-    render_usage,
-)
+from bot.slack.messages import Message, progress, render_error, render_internal_error, render_usage
 from bot.slack.timeline_messages import Asked, render_point_in_time, render_timeline
 from bot.slack.who_changed_messages import render_finding, summary_line
 

@@ -10,8 +10,9 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
-from bot.aws.associations import AssociationGateway, WriteOutcome
+from bot.aws.associations import AssociationGateway
 from bot.aws.clients import AwsClients
+from bot.core.nodes import WriteOutcome
 
 
 class SilentEndpoint:

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.core.config_items import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.servers import ServerRef
 from bot.core.spans import facts_of, span_entry
 from bot.core.timeline import PackageTimeline, PointInTime, VersionChange, build_timeline, state_at
 from bot.sim.fleet import Fleet
 from bot.sim.history_export import fleet_from_history_files
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GLOBS = ("*", "lib*", "kernel*", "KB50*", "open*", "python?-*", "[a-c]*")

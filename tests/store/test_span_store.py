@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from bot.core.config_items import InventorySnapshot, PackageEntry, parse_configuration_item
+from bot.core.servers import ServerRef
 from bot.core.spans import DELETED_STATUSES, PackageSpan, facts_of, snapshots, span_entry
 from bot.sim.fleet import Fleet
-from bot.store.span_store import ServerRef, SpanStore
+from bot.store.span_store import SpanStore
 
 
 def _recorded(fleet: Fleet, node_id: str) -> list[InventorySnapshot]:
