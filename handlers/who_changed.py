@@ -15,11 +15,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.lookup import Lookup
 from bot.core.mrkdwn import escape
-from bot.runtime.services import Services
 from bot.slack.buttons import WhoChangedButton
 from bot.slack.messages import Message, progress, section
 from bot.slack.timeline_messages import WHO_CHANGED_ACTION
 from bot.slack.who_changed_messages import render_finding, summary_line
+from bot.usecases.services import Services
 from bot.usecases.who_changed import lookup_clicked, who_changed
 from bot.usecases.write_actions import Asker
 from handlers.errors import Reply, answering

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.runtime.services import Services
 from bot.slack.access import GroupMembers, SlackGroupMembers
+from bot.usecases.services import Services
 from bot.usecases.write_actions import Asker
 
 

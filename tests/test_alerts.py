@@ -287,7 +287,7 @@ def test_the_previous_item_is_read_backwards_from_the_capture_time_not_the_whole
     from bot.aws.config_history import ConfigHistory
     from bot.core.config_items import parse_configuration_item
     from bot.sim.aws import AwsStandIn
-    from bot.store.item_index import HistoryIndex
+    from bot.store.item_index import ItemIndex
 
     fleet = Fleet()
     node = fleet.add(SimNode(node_id(0), "old-1", "Linux", "Amazon Linux", "2", "3.0", "10.0.0.1", NOW - timedelta(days=800)))
@@ -300,7 +300,7 @@ def test_the_previous_item_is_read_backwards_from_the_capture_time_not_the_whole
     with AwsStandIn(fleet) as aws:
         client = boto3.client("config", endpoint_url=aws.url, region_name="us-east-1",
                               aws_access_key_id="testing", aws_secret_access_key="testing")
-        history = ConfigHistory(client, HistoryIndex(tmp_path / "index.sqlite3"))
+        history = ConfigHistory(client, ItemIndex(tmp_path / "index.sqlite3"))
         source = ItemSource(history, None, None)
         current = parse_configuration_item(node.items[-1])
         previous = source.previous(current)

@@ -19,7 +19,7 @@ from bot.aws.pacing import Pacer
 from bot.core.errors import AccessDenied, NoHistory, NotRecording, Throttled
 from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet, SimNode
-from bot.store.item_index import HistoryIndex
+from bot.store.item_index import ItemIndex
 
 NODE = "i-0123456789abcdef0"
 RESOURCE_TYPE = "AWS::SSM::ManagedInstanceInventory"
@@ -72,7 +72,7 @@ def _history(stand_in: AwsStandIn, tmp_path: Path, time: VirtualTime | None = No
     time = time or VirtualTime()
     return ConfigHistory(
         client,
-        HistoryIndex(tmp_path / "index.sqlite3"),
+        ItemIndex(tmp_path / "index.sqlite3"),
         concurrency=4,
         pacer=Pacer(time.clock, time.sleep),
     )

@@ -149,10 +149,10 @@ def _items(
 def _aws_source(settings: Settings) -> ItemSource:
     from bot.aws.clients import AwsClients
     from bot.aws.config_history import ConfigHistory
-    from bot.store.item_index import HistoryIndex
+    from bot.store.item_index import ItemIndex
 
     aws = AwsClients.from_settings(settings)
-    index = HistoryIndex(settings.index_path)
+    index = ItemIndex(settings.index_path)
     history = ConfigHistory(aws.config_history(), index, attempts=settings.aws_max_attempts)
     return ItemSource(history, index, aws.s3())
 

@@ -24,7 +24,7 @@ from bot.core.caching import BoundedCache
 from bot.core.config_items import InventorySnapshot
 from bot.core.errors import AwsUnavailable, NoHistory, PkgwhenError, Throttled
 from bot.store.ingest import ItemReader
-from bot.store.item_index import HistoryIndex, StoredItem
+from bot.store.item_index import ItemIndex, StoredItem
 from bot.store.snapshots import SnapshotCache
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class ItemSource:
     def __init__(
         self,
         history: ConfigHistory,
-        index: HistoryIndex | None,
+        index: ItemIndex | None,
         s3: S3Client | None,
         *,
         snapshots: SnapshotCache | None = None,

@@ -26,7 +26,7 @@ from bot.core.config_items import PackageEntry, parse_time
 from bot.core.errors import NoHistory, NotRecording, PkgwhenError, Throttled
 from bot.core.servers import ServerRef
 from bot.core.spans import ItemFacts
-from bot.store.item_index import HistoryIndex, StoredItem
+from bot.store.item_index import ItemIndex, StoredItem
 from bot.store.span_store import SpanStore
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class ConfigHistory:
     def __init__(
         self,
         client: ConfigServiceClient,
-        index: HistoryIndex,
+        index: ItemIndex,
         *,
         concurrency: int = 8,
         attempts: int = 3,

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from bot.core.servers import ManagedServer
 from bot.core.transactions import (
-    HistoryReport,
     Reading,
     Transaction,
+    TransactionReport,
     near,
     read_transaction,
     transactions_touching,
@@ -39,13 +39,13 @@ class Lookup:
 
 @dataclass(frozen=True)
 class Finding:
-    report: HistoryReport
+    report: TransactionReport
     transactions: tuple[Transaction, ...]
     readings: tuple[Reading, ...]
     nearby: bool  # False: none in the window, these are the package's transactions found at all
 
 
-def find(report: HistoryReport, lookup: Lookup) -> Finding:
+def find(report: TransactionReport, lookup: Lookup) -> Finding:
     touching = transactions_touching(report, lookup.package)
     close = near(touching, lookup.after, lookup.before, timedelta(minutes=1)) or near(
         touching, lookup.after, lookup.before, TRANSACTION_LEEWAY

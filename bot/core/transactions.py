@@ -4,7 +4,7 @@ Config says when a package changed between two captures; yum, dnf, apt and zyppe
 its exact time, the user, the command line and every package it touched. The SSM document
 `deploy/pkgwhen-package-history.json` prints the parts of that history that concern one package, in
 sections marked `=== pkgwhen: … ===`; `parse_history_output` reads that output (cut or not) into a
-`HistoryReport`, and `read_transaction` says in one line what a transaction was: cloud-init's first-boot
+`TransactionReport`, and `read_transaction` says in one line what a transaction was: cloud-init's first-boot
 security update, a Patch Manager run, unattended-upgrades, a person's command, or a dependency.
 
 Every parser is a pure function of text, tolerant of real-world variation (English locale; prompts and
@@ -145,7 +145,7 @@ class CloudInitLine:
 
 
 @dataclass(frozen=True)
-class HistoryReport:
+class TransactionReport:
     """Everything one run of the history document said, parsed."""
 
     transactions: tuple[Transaction, ...]
@@ -905,7 +905,7 @@ def _sort_key(t: Transaction) -> tuple[datetime, str]:
     return (moment, t.id or "")
 
 
-def parse_history_output(stdout: str) -> HistoryReport:
+def parse_history_output(stdout: str) -> TransactionReport:
     """Read what the pkgwhen history document printed (StandardOutputContent, or a saved copy).
 
     Sections start with `=== pkgwhen: TITLE ===`: `package-history 1` (`package:` and `window:` lines),
@@ -1003,7 +1003,7 @@ def parse_history_output(stdout: str) -> HistoryReport:
             )
     if offset is None and any(t.manager in ("apt", "zypper") for t in logs):
         notes.append("the server's UTC offset was not printed: log times were read as UTC")
-    return HistoryReport(
+    return TransactionReport(
         transactions=tuple(sorted(merged, key=_sort_key)),
         truncated=truncated,
         sources=tuple(dict.fromkeys(sources)),
@@ -1019,7 +1019,7 @@ def parse_history_output(stdout: str) -> HistoryReport:
 # --- choosing transactions ------------------------------------------------------------------------------
 
 
-def transactions_touching(report: HistoryReport, package: str) -> tuple[Transaction, ...]:
+def transactions_touching(report: TransactionReport, package: str) -> tuple[Transaction, ...]:
     """Transactions that changed `package` (name compared case-insensitively, arch and version aside).
 
     A history-list row without details counts when the report was made for this package: the document
@@ -1110,7 +1110,7 @@ def read_transaction(
     *,
     launched_at: datetime | None = None,
     package: str | None = None,
-    report: HistoryReport | None = None,
+    report: TransactionReport | None = None,
 ) -> Reading:
     """What the transaction was, as one line (`text`) and a `kind`.
 

@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 import handlers
 from bot.core.settings import Settings
-from bot.runtime.services import Services
+from bot.usecases.services import Services
 
 log = logging.getLogger("pkgwhen.app")
 

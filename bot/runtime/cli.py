@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve()
         if args.command == "worker":
-            from bot.alerts.runtime import worker_command
+            from bot.runtime.worker import worker_command
 
             return worker_command(args.wait_seconds, args.visibility_timeout, args.retry_delay, args.slack_timeout)
         if args.command == "explain":
@@ -109,7 +109,7 @@ def _ask(args: argparse.Namespace) -> int:
     from bot.core.errors import PkgwhenError
     from bot.core.query import parse_pkgwhen, wants_help, zone_for
     from bot.core.usage import PKGWHEN_USAGE
-    from bot.runtime.services import Services
+    from bot.runtime.services import build_services
     from bot.slack.messages import render_error, render_usage
     from bot.slack.plaintext import blocks_to_text
     from bot.usecases.answers import answer_query
@@ -120,7 +120,7 @@ def _ask(args: argparse.Namespace) -> int:
     if command != "/pkgwhen":
         print("pkgwhen ask answers /pkgwhen commands, e.g. pkgwhen ask \"/pkgwhen i-0abc openssl\"", file=sys.stderr)
         return 2
-    services = Services.from_settings(settings)
+    services = build_services(settings)
     try:
         if wants_help(text):
             message = render_usage(PKGWHEN_USAGE)

@@ -12,13 +12,14 @@ from types import FrameType
 from slack_sdk.errors import SlackApiError
 
 from bot.alerts.ledger import LedgerError
-from bot.alerts.runtime import Running, alert_companion
 from bot.core.settings import Settings
 from bot.runtime import logs
 from bot.runtime.app import answer_pool, build_app, slack_client
-from bot.runtime.services import Services
+from bot.runtime.services import build_services
 from bot.runtime.startup import run_checks
+from bot.runtime.worker import Running, alert_companion
 from bot.slack.web import SlackHttpServer
+from bot.usecases.services import Services
 
 log = logging.getLogger("pkgwhen.serve")
 
@@ -35,7 +36,7 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
     logs.configure(
         settings.log_level, settings.log_format, secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
     )
-    services = Services.from_settings(settings)
+    services = build_services(settings)
     client = slack_client(settings)
     if not run_checks(services, client, say):
         say("pkgwhen: not started; fix what FAIL says above")

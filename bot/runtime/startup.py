@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.aws.clients import error_code, translate
 from bot.core.errors import AwsUnreachable, CredentialsExpired, CredentialsInvalid, PkgwhenError
-from bot.runtime.services import Services
 from bot.slack.plaintext import mrkdwn_to_text
+from bot.usecases.services import Services
 
 
 @dataclass(frozen=True)

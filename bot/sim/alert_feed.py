@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import AlertWorker, WorkerTuning
 from bot.aws.clients import AwsClients
 from bot.core.settings import Settings
+from bot.runtime.worker import build_alert_worker
 from bot.sim.fleet import Fleet, SimNode
 from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.notifications import (

@@ -29,7 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.core.mrkdwn import escape
 from bot.core.settings import Settings
 from bot.runtime.app import build_app
-from bot.runtime.services import Services
+from bot.runtime.services import build_services
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet
 from bot.sim.pm_history_runner import DOCUMENT_NAME, PackageHistoryRun
@@ -37,6 +37,7 @@ from bot.sim.slack import ShownMessage, SlackStandIn, slack_rejection
 from bot.slack.messages import PROGRESS_BLOCK_ID
 from bot.slack.plaintext import blocks_to_text
 from bot.slack.web import SlackHttpServer
+from bot.usecases.services import Services
 
 if TYPE_CHECKING:
     from bot.sim.alert_feed import AlertRig
@@ -195,7 +196,7 @@ class SimWorkspace:
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
-        self.services = Services.from_settings(self.settings, session=_aws_session(self.fleet.region))
+        self.services = build_services(self.settings, session=_aws_session(self.fleet.region))
         self.app = build_app(self.services)
         self.http = SlackHttpServer(self.app, readiness=self._readiness)
         self.http.start()

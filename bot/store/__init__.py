@@ -1,1 +1,1 @@
-"""The embedded store: spans and item metadata, the item index, the audit trail (SQLite)."""
+"""The embedded store: package spans and item facts (DuckDB), the history index and the audit trail (SQLite)."""

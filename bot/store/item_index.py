@@ -93,7 +93,7 @@ def _damaged(error: sqlite3.DatabaseError) -> bool:
     return type(error) is sqlite3.DatabaseError
 
 
-class HistoryIndex:
+class ItemIndex:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._lock = threading.Lock()

@@ -16,7 +16,6 @@ from bot.core.query import Mode, PackageQuery
 from bot.core.servers import ManagedServer, resolve_server
 from bot.core.timeline import VersionChange, build_timeline, close_names, state_at
 from bot.core.transactions import PACKAGE_NAME_PATTERN
-from bot.runtime.services import Services
 from bot.slack.buttons import WhoChangedButton
 from bot.slack.messages import Message
 from bot.slack.plaintext import mrkdwn_to_text
@@ -30,6 +29,7 @@ from bot.slack.timeline_messages import (
     render_timeline,
 )
 from bot.store.span_store import StoredHistory
+from bot.usecases.services import Services
 
 Report = Callable[[str], None]
 

@@ -26,12 +26,12 @@ from bot.core.nodes import AssociationRun, InventoryAssociation, NodeStatus, Wri
 from bot.core.refresh import Observation, RefreshContext, RefreshRun, Stage, follow
 from bot.core.servers import ManagedServer, ServerRef
 from bot.core.timeline import RecordedLife, recorded_life
-from bot.runtime.services import Services
 from bot.slack.access import GroupMembers
 from bot.slack.messages import slack_date
 from bot.store.audit import AuditEntry, Outcome
 from bot.store.span_store import SpanStore
 from bot.usecases.answers import find_server, read_history
+from bot.usecases.services import Services
 from bot.usecases.write_actions import REFRESH, REFRESH_ASSOCIATION, Asker, authorize, claim
 
 _STAGE_OUTCOME = {

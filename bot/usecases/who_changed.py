@@ -23,13 +23,13 @@ from bot.core.errors import (
 from bot.core.lookup import Finding, Lookup, find
 from bot.core.nodes import WriteOutcome
 from bot.core.servers import ManagedServer
-from bot.core.transactions import HistoryReport, parse_history_output
-from bot.runtime.services import Services
+from bot.core.transactions import TransactionReport, parse_history_output
 from bot.slack.access import GroupMembers
 from bot.slack.buttons import WhoChangedButton
 from bot.slack.messages import slack_date
 from bot.store.audit import Outcome
 from bot.usecases.answers import find_server
+from bot.usecases.services import Services
 from bot.usecases.write_actions import WHO_CHANGED, Asker, authorize, claim
 
 # The document details transactions in a window; give it room either side of Config's.
@@ -107,7 +107,7 @@ def run_history_document(
     poll: float,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-) -> HistoryReport:
+) -> TransactionReport:
     """Send the document (one attempt), wait for its output, parse it."""
     server = lookup.server
     after = (lookup.after or lookup.before - timedelta(days=7)) - _DOCUMENT_MARGIN

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.errors import LookupCoolingDown, PkgwhenError, RefreshCoolingDown, RequestRepeated
-from bot.runtime.services import Services
 from bot.slack.access import GroupMembers, WritePolicy
 from bot.slack.inventory_messages import duration
 from bot.slack.messages import slack_date
 from bot.store.audit import AuditEntry, Outcome, Refusal
+from bot.usecases.services import Services
 
 
 @dataclass(frozen=True)

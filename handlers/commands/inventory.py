@@ -13,7 +13,6 @@ from bot.core.errors import UsageError
 from bot.core.mrkdwn import echo
 from bot.core.query import MAX_NAME
 from bot.core.usage import INVENTORY_USAGE
-from bot.runtime.services import Services
 from bot.slack.buttons import ConfirmRunButton
 from bot.slack.change_messages import render_change_summary
 from bot.slack.inventory_messages import (
@@ -34,6 +33,7 @@ from bot.usecases.inventory import (
     refresh_association,
     refresh_server,
 )
+from bot.usecases.services import Services
 from handlers.commands import typed_text
 from handlers.errors import Reply, answering
 from handlers.write_access import asker_of_click, asker_of_command, group_members

@@ -13,11 +13,11 @@ from bot.core.errors import UsageError
 from bot.core.mrkdwn import escape, shorten
 from bot.core.query import Mode, PackageQuery, parse_pkgwhen, wants_help
 from bot.core.usage import PKGWHEN_USAGE
-from bot.runtime.services import Services
 from bot.slack.buttons import QueryButton
 from bot.slack.messages import progress, render_error, render_usage
 from bot.slack.timeline_messages import PAGE_ACTION, SHARE_ACTION
 from bot.usecases.answers import answer_query, latest_change
+from bot.usecases.services import Services
 from handlers.commands import typed_text
 from handlers.errors import answering
 from handlers.people import user_zone

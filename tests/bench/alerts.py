@@ -40,9 +40,9 @@ from typing import Any
 from moto.server import ThreadedMotoServer
 
 from bot.alerts.ledger import AlertLedger, ItemRecord
-from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import WorkerTuning
 from bot.core.settings import Settings
+from bot.runtime.worker import build_alert_worker
 from bot.sim.alert_feed import AlertFeed
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.fleet import Fleet, SimNode

@@ -31,7 +31,7 @@ from urllib.parse import urlencode, urlsplit
 
 from bot.core.settings import Settings
 from bot.runtime.app import build_app
-from bot.runtime.services import Services
+from bot.runtime.services import build_services
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.workspace import OPS_CHANNEL, Shown, SimWorkspace, post_signed
@@ -143,12 +143,12 @@ def with_stalled_bodies(events_url: str, stalled: int, timeout: float = 20.0) ->
 
 def gunicorn_app() -> WSGIApplication:
     """The app as `pkgwhen serve` builds it, from the environment: what gunicorn loads in its worker."""
-    return pkgwhen_wsgi(build_app(Services.from_settings(Settings.from_env(os.environ))))
+    return pkgwhen_wsgi(build_app(build_services(Settings.from_env(os.environ))))
 
 
 def serve_waitress(port: int, threads: int) -> None:
     """The same app under waitress, as `pkgwhen serve` runs it, until this process is terminated."""
-    app = build_app(Services.from_settings(Settings.from_env(os.environ)))
+    app = build_app(build_services(Settings.from_env(os.environ)))
     SlackHttpServer(app, port=port, threads=threads).start()
     threading.Event().wait()
 

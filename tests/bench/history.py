@@ -47,7 +47,7 @@ from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Entry, Fleet, SimNode
 from bot.sim.workspace import SimWorkspace
-from bot.store.item_index import HistoryIndex
+from bot.store.item_index import ItemIndex
 from bot.store.span_store import SpanStore
 
 T = TypeVar("T")
@@ -181,7 +181,7 @@ def _history(url: str, store: SpanStore, concurrency: int) -> ConfigHistory:
     else:
         client, pacer = _client(url), Pacer()
     return ConfigHistory(
-        client, HistoryIndex(":memory:"), concurrency=concurrency, fresh_for=timedelta(minutes=5), pacer=pacer
+        client, ItemIndex(":memory:"), concurrency=concurrency, fresh_for=timedelta(minutes=5), pacer=pacer
     )
 
 

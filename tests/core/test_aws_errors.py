@@ -22,7 +22,7 @@ from bot.core.errors import (
     Throttled,
 )
 from bot.core.settings import Settings
-from bot.runtime.services import Services
+from bot.runtime.services import build_services
 from bot.runtime.startup import aws_identity
 
 
@@ -104,7 +104,7 @@ def test_serve_says_at_start_when_aws_cannot_be_reached(tmp_path: Path, monkeypa
         {"PKGWHEN_STATE_DIR": str(tmp_path), "PKGWHEN_AWS_MAX_ATTEMPTS": "1", "AWS_REGION": "eu-west-1"},
         require_slack=False,
     )
-    services = Services.from_settings(settings)
+    services = build_services(settings)
     try:
         check = aws_identity(services)
     finally:

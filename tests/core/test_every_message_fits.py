@@ -53,7 +53,7 @@ from bot.core.query import parse_pkgwhen
 from bot.core.refresh import RefreshContext, RefreshRun, Stage
 from bot.core.servers import ManagedServer
 from bot.core.timeline import build_timeline, state_at
-from bot.core.transactions import HistoryReport, PackageChange, Transaction
+from bot.core.transactions import PackageChange, Transaction, TransactionReport
 from bot.core.usage import PKGWHEN_USAGE
 from bot.sim.fleet import Fleet, SimNode, iso
 from bot.sim.slack import slack_rejection, visible_texts
@@ -291,7 +291,7 @@ def test_who_changed_threads_fit(words: list[str], rows: int, package: str) -> N
     )
     transaction = Transaction("yum", words[0], START + timedelta(hours=1), START + timedelta(hours=2), words[1],
                               words[2], changes, words[3], words[4])
-    report = HistoryReport((transaction,) * 3, truncated=True, sources=(words[5],), notes=(words[5],), package=package)
+    report = TransactionReport((transaction,) * 3, truncated=True, sources=(words[5],), notes=(words[5],), package=package)
     server = ManagedServer(NODE, name_tag=words[0], computer_name=words[1], platform=words[2])
     lookup = Lookup(server, package, START, START + timedelta(days=1), change=words[5])
     finding = find(report, lookup)

@@ -21,11 +21,11 @@ from bot.core.transactions import (
     INSTALL,
     PURGE,
     UPGRADE,
-    HistoryReport,
     Manager,
     PackageChange,
     ReadingKind,
     Transaction,
+    TransactionReport,
     near,
     parse_apt_history_log,
     parse_cloud_init_lines,
@@ -589,8 +589,8 @@ def transaction(
     )
 
 
-def report_with(*, cloud_init: str = "", patch_runs: tuple[datetime, ...] = ()) -> HistoryReport:
-    return HistoryReport(
+def report_with(*, cloud_init: str = "", patch_runs: tuple[datetime, ...] = ()) -> TransactionReport:
+    return TransactionReport(
         (),
         False,
         (),

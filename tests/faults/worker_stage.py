@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from bot.alerts.runtime import build_alert_worker
 from bot.alerts.worker import AlertWorker, WorkerTuning
 from bot.core.settings import Settings
+from bot.runtime.worker import build_alert_worker
 from bot.sim.alert_feed import AlertFeed, AlertPostSeen, channel_posts
 from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet

@@ -21,9 +21,9 @@ from bot.core.lookup import TRANSACTION_LEEWAY
 from bot.core.timeline import VersionChange, build_timeline
 from bot.core.transactions import (
     UPGRADE,
-    HistoryReport,
     ReadingKind,
     Transaction,
+    TransactionReport,
     near,
     parse_history_output,
     read_transaction,
@@ -59,7 +59,7 @@ def change_on(n: SimNode, package: str, day: str) -> VersionChange:
 
 def ask(
     run: PackageHistoryRun, n: SimNode, package: str, change: VersionChange | None = None
-) -> HistoryReport:
+) -> TransactionReport:
     """Run the document as pkgwhen would for a change: the window (with slack) selects what to detail."""
     parameters = {"packageName": [package]}
     if change is not None:
@@ -71,7 +71,7 @@ def ask(
     return parse_history_output(stdout)
 
 
-def the_transaction(report: HistoryReport, package: str, change: VersionChange) -> Transaction:
+def the_transaction(report: TransactionReport, package: str, change: VersionChange) -> Transaction:
     """The one transaction inside the change's window (a minute's slack for list rows)."""
     found = near(
         transactions_touching(report, package),

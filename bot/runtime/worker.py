@@ -21,9 +21,9 @@ from bot.alerts.worker import AlertWorker, WorkerTuning
 from bot.aws.clients import AwsClients
 from bot.aws.config_history import ConfigHistory
 from bot.core.settings import Settings, SettingsError
-from bot.runtime.services import Services
-from bot.store.item_index import HistoryIndex
+from bot.store.item_index import ItemIndex
 from bot.store.snapshots import SnapshotCache
+from bot.usecases.services import Services
 
 log = logging.getLogger("pkgwhen.alerts")
 
@@ -36,7 +36,7 @@ def build_alert_worker(
     settings: Settings,
     aws: AwsClients | None = None,
     *,
-    index: HistoryIndex | None = None,
+    index: ItemIndex | None = None,
     history: ConfigHistory | None = None,
     snapshots: SnapshotCache | None = None,
     tuning: WorkerTuning | None = None,
@@ -58,7 +58,7 @@ def build_alert_worker(
         )
     ledger = AlertLedger(ledger_path(settings))
     aws = aws or AwsClients.from_settings(settings)
-    history_index = index or HistoryIndex(settings.index_path)
+    history_index = index or ItemIndex(settings.index_path)
     # Beside the bot, the bot's own reader over the same index: one pacer for one account's Config.
     history = history or ConfigHistory(
         aws.config_history(),
