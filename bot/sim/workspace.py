@@ -58,7 +58,8 @@ ALLOWED_USERS = ("U0ALICE",)
 _SERVICE_MODELS = botocore.loaders.create_loader()
 
 
-def _aws_session(region: str) -> boto3.session.Session:
+def aws_session(region: str) -> boto3.session.Session:
+    """A new session whose clients read botocore's service models from this process's shared loader."""
     core = botocore.session.get_session()
     core.register_component("data_loader", _SERVICE_MODELS)
     session = boto3.session.Session(botocore_session=core, region_name=region)
@@ -195,7 +196,7 @@ class SimWorkspace:
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
-        self.services = Services.from_settings(self.settings, session=_aws_session(self.fleet.region))
+        self.services = Services.from_settings(self.settings, session=aws_session(self.fleet.region))
         self.app = build_app(self.services)
         self.http = SlackHttpServer(self.app, readiness=self._readiness)
         self.http.start()
@@ -248,7 +249,7 @@ class SimWorkspace:
         if not self._config_bucket_on:
             return
         fleets = self.organization.fleets() if self.organization is not None else [self.fleet]
-        s3 = _aws_session("us-east-1").client(
+        s3 = aws_session("us-east-1").client(
             "s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing"
         )
         # moto's state is shared by the whole process: a unique name keeps workspaces apart.
