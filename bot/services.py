@@ -17,6 +17,7 @@ from bot.caching import BoundedCache
 from bot.fleet_gateway import FleetGateway
 from bot.history import ConfigHistory
 from bot.index import HistoryIndex
+from bot.pacing import Pacer
 from bot.run_command import RunCommandGateway
 from bot.settings import Settings
 from bot.snapshots import SnapshotCache
@@ -57,7 +58,9 @@ class Services:
         *,
         clock: Callable[[], datetime] = utc_now,
         session: boto3.session.Session | None = None,
+        pacer: Pacer | None = None,
     ) -> Services:
+        """`pacer`: the history reader's (by default one on the real clock)."""
         aws = AwsClients.from_settings(settings, session)
         index = HistoryIndex(settings.index_path)
         store = SpanStore(settings.store_path)
@@ -72,6 +75,7 @@ class Services:
                 attempts=settings.aws_max_attempts,
                 clock=clock,
                 fresh_for=settings.history_fresh,
+                pacer=pacer,
             ),
             fleet=FleetGateway(aws.ssm(), aws.ec2(), config, names=store),
             index=index,

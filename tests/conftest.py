@@ -5,7 +5,7 @@ A test asks for `workspace` and types commands as a person would:
     answer = workspace.command("/pkgwhen", "i-0abc openssl")
     assert "upgraded" in answer.last.plain()
 
-Options per test: `@pytest.mark.workspace(env={...}, faults=Faults(...), fleet=callable)`.
+Options per test: `@pytest.mark.workspace(env={...}, faults=Faults(...), fleet=callable, pacer=callable)`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "workspace(env=None, faults=None, fleet=None, cold=False): options of the workspace fixture "
-        "(cold: pkgwhen has read no history yet)",
+        "workspace(env=None, faults=None, fleet=None, cold=False, pacer=None): options of the workspace fixture "
+        "(cold: pkgwhen has read no history yet; pacer: makes the history reader's pacer, e.g. on a virtual clock)",
     )
     config.addinivalue_line(
         "markers",
@@ -89,6 +89,7 @@ def workspace(
     marker = request.node.get_closest_marker("workspace")
     options = dict(marker.kwargs) if marker else {}
     make_fleet = options.pop("fleet", None)
+    make_pacer = options.pop("pacer", None)
     state_dir = tmp_path / "state"
     if make_fleet is None and not options.get("cold"):
         shutil.copytree(read_history, state_dir)
@@ -98,5 +99,6 @@ def workspace(
         faults=options.get("faults"),
         state_dir=state_dir,
         settle_s=0.1,
+        pacer=make_pacer() if make_pacer else None,
     ) as ws:
         yield ws

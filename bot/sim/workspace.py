@@ -29,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import build_app
 from bot.messages import PROGRESS_BLOCK_ID
 from bot.mrkdwn import escape
+from bot.pacing import Pacer
 from bot.plaintext import blocks_to_text
 from bot.services import Services
 from bot.settings import Settings
@@ -121,11 +122,13 @@ class SimWorkspace:
         alerts: bool = False,
         organization: Organization | None = None,
         config_bucket: bool | str = False,
+        pacer: Pacer | None = None,
     ) -> None:
         """`organization`: its other accounts' and regions' fleets are served too (`fleet` is its home), and
         STS is moto's, so pkgwhen reaches them with real AssumeRole calls. `config_bucket`: True, moto holds a
         new bucket with every fleet's Config delivery (history files …); a name, that bucket of moto's, filled
-        already (filling one takes seconds: tests share one). Either way `PKGWHEN_CONFIG_BUCKET` names it."""
+        already (filling one takes seconds: tests share one). Either way `PKGWHEN_CONFIG_BUCKET` names it.
+        `pacer`: the history reader's (tests of throttling give one on a virtual clock)."""
         if organization is not None and organization.home is not fleet:
             raise ValueError("the workspace's fleet must be the organization's home fleet")
         self.fleet = fleet
@@ -146,6 +149,7 @@ class SimWorkspace:
         self._alerts_on = alerts
         self.alerts: AlertRig | None = None
         self._ack_refusals: list[str] = []
+        self._pacer = pacer
 
     # --- life cycle -----------------------------------------------------------------------------------
     def start(self) -> SimWorkspace:
@@ -196,7 +200,9 @@ class SimWorkspace:
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
-        self.services = Services.from_settings(self.settings, session=aws_session(self.fleet.region))
+        self.services = Services.from_settings(
+            self.settings, session=aws_session(self.fleet.region), pacer=self._pacer
+        )
         self.app = build_app(self.services)
         self.http = SlackHttpServer(self.app, readiness=self._readiness)
         self.http.start()
