@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import cfn_yaml
-
 from bot.sim.default_fleet import AL2_WEB, WIN_APP
 from bot.sim.workspace import SimWorkspace
 
@@ -16,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _role_actions() -> set[str]:
+    # Imported here: cfn-lint takes most of a second to import (sympy), in every test process that collects this.
+    from cfnlint.decode import cfn_yaml
+
     template = cfn_yaml.load(str(ROOT / "deploy" / "pkgwhen.yaml"))
     actions: set[str] = set()
     for statement in template["Resources"]["BotRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.aws.pacing import Pacer
 from bot.sim.aws import Faults
 from bot.sim.default_fleet import (
     AL2_BUILD,
@@ -27,6 +28,7 @@ from bot.sim.default_fleet import (
     WIN_APP,
 )
 from bot.sim.workspace import SimWorkspace
+from tests.test_history import VirtualTime
 
 
 def ask(workspace: SimWorkspace, text: str, user: str = "U0ALICE") -> str:
@@ -161,7 +163,13 @@ def test_config_not_recording_says_how_to_turn_it_on(workspace: SimWorkspace) ->
     assert "Turn on recording" in text
 
 
-@pytest.mark.workspace(env={"PKGWHEN_AWS_MAX_ATTEMPTS": "2"})
+def virtual_pacer() -> Pacer:
+    """A pacer whose waits move a virtual clock: ten throttled tries without waiting their 6.5 s."""
+    time = VirtualTime()
+    return Pacer(time.clock, time.sleep)
+
+
+@pytest.mark.workspace(env={"PKGWHEN_AWS_MAX_ATTEMPTS": "2"}, pacer=virtual_pacer)
 def test_throttled_beyond_retries_says_when_to_try_again(workspace: SimWorkspace) -> None:
     ask(workspace, "i-0abc curl")  # warm the server list
     workspace.aws.faults.throttle_next = 1000

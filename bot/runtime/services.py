@@ -11,6 +11,7 @@ from bot.aws.associations import AssociationGateway
 from bot.aws.clients import AwsClients
 from bot.aws.config_history import ConfigHistory
 from bot.aws.fleet import FleetGateway
+from bot.aws.pacing import Pacer
 from bot.aws.run_command import RunCommandGateway
 from bot.core.settings import Settings
 from bot.store.audit import AuditTrail
@@ -24,7 +25,9 @@ def build_services(
     *,
     clock: Callable[[], datetime] = utc_now,
     session: boto3.session.Session | None = None,
+    pacer: Pacer | None = None,
 ) -> Services:
+    """`pacer`: the history reader's (by default one on the real clock)."""
     aws = AwsClients.from_settings(settings, session)
     index = ItemIndex(settings.index_path)
     store = SpanStore(settings.store_path)
@@ -39,6 +42,7 @@ def build_services(
             attempts=settings.aws_max_attempts,
             clock=clock,
             fresh_for=settings.history_fresh,
+            pacer=pacer,
         ),
         fleet=FleetGateway(aws.ssm(), aws.ec2(), config, names=store),
         index=index,

@@ -26,6 +26,7 @@ import botocore.loaders
 import botocore.session
 from slack_sdk.signature import SignatureVerifier
 
+from bot.aws.pacing import Pacer
 from bot.core.mrkdwn import escape
 from bot.core.settings import Settings
 from bot.runtime.app import build_app
@@ -59,7 +60,8 @@ ALLOWED_USERS = ("U0ALICE",)
 _SERVICE_MODELS = botocore.loaders.create_loader()
 
 
-def _aws_session(region: str) -> boto3.session.Session:
+def aws_session(region: str) -> boto3.session.Session:
+    """A new session whose clients read botocore's service models from this process's shared loader."""
     core = botocore.session.get_session()
     core.register_component("data_loader", _SERVICE_MODELS)
     session = boto3.session.Session(botocore_session=core, region_name=region)
@@ -121,11 +123,13 @@ class SimWorkspace:
         alerts: bool = False,
         organization: Organization | None = None,
         config_bucket: bool | str = False,
+        pacer: Pacer | None = None,
     ) -> None:
         """`organization`: its other accounts' and regions' fleets are served too (`fleet` is its home), and
         STS is moto's, so pkgwhen reaches them with real AssumeRole calls. `config_bucket`: True, moto holds a
         new bucket with every fleet's Config delivery (history files …); a name, that bucket of moto's, filled
-        already (filling one takes seconds: tests share one). Either way `PKGWHEN_CONFIG_BUCKET` names it."""
+        already (filling one takes seconds: tests share one). Either way `PKGWHEN_CONFIG_BUCKET` names it.
+        `pacer`: the history reader's (tests of throttling give one on a virtual clock)."""
         if organization is not None and organization.home is not fleet:
             raise ValueError("the workspace's fleet must be the organization's home fleet")
         self.fleet = fleet
@@ -146,6 +150,7 @@ class SimWorkspace:
         self._alerts_on = alerts
         self.alerts: AlertRig | None = None
         self._ack_refusals: list[str] = []
+        self._pacer = pacer
 
     # --- life cycle -----------------------------------------------------------------------------------
     def start(self) -> SimWorkspace:
@@ -196,7 +201,7 @@ class SimWorkspace:
             **self._extra_env,
         }
         self.settings = Settings.from_env(env)
-        self.services = build_services(self.settings, session=_aws_session(self.fleet.region))
+        self.services = build_services(self.settings, session=aws_session(self.fleet.region), pacer=self._pacer)
         self.app = build_app(self.services)
         self.http = SlackHttpServer(self.app, readiness=self._readiness)
         self.http.start()
@@ -249,7 +254,7 @@ class SimWorkspace:
         if not self._config_bucket_on:
             return
         fleets = self.organization.fleets() if self.organization is not None else [self.fleet]
-        s3 = _aws_session("us-east-1").client(
+        s3 = aws_session("us-east-1").client(
             "s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing"
         )
         # moto's state is shared by the whole process: a unique name keeps workspaces apart.

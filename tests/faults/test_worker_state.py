@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cfnlint.decode import cfn_yaml
 
 from bot.alerts.sources import ServerDirectory
 from bot.aws.clients import AwsClients
@@ -140,6 +139,9 @@ def test_the_item_cache_stays_within_its_byte_budget_however_large_the_servers(
 def test_the_ledger_forgets_after_a_retention_longer_than_the_queues_and_the_dlqs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Imported here: cfn-lint takes most of a second to import (sympy), in every test process that collects this.
+    from cfnlint.decode import cfn_yaml
+
     template = cfn_yaml.load(str(REPO / "deploy" / "pkgwhen.yaml"))
     kept_s = sum(
         int(resource["Properties"]["MessageRetentionPeriod"])

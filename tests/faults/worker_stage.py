@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from bot.alerts.worker import AlertWorker, WorkerTuning
+from bot.aws.clients import AwsClients
 from bot.core.settings import Settings
 from bot.runtime.worker import build_alert_worker
 from bot.sim.alert_feed import AlertFeed, AlertPostSeen, channel_posts
@@ -32,6 +33,7 @@ from bot.sim.aws import AwsStandIn
 from bot.sim.fleet import Fleet
 from bot.sim.moto import MotoAws, shared_endpoint
 from bot.sim.slack import SlackStandIn
+from bot.sim.workspace import aws_session
 from bot.store.snapshots import SnapshotCache
 from tests.test_alerts import BASE_PACKAGES, minutes_ago, node_id, patch, small_fleet
 
@@ -178,7 +180,9 @@ class Stage:
     ) -> AlertWorker:
         """The real worker in this process, built from the stage's settings (and started)."""
         settings = Settings.from_env(self.env(**extra), require_slack=False)
-        worker = build_alert_worker(settings, tuning=tuning, clock=clock, snapshots=snapshots)
+        # The clients' session shares the process's loaded service models (a new one parses them again: 0.3 s).
+        aws = AwsClients.from_settings(settings, session=aws_session(settings.aws_region))
+        worker = build_alert_worker(settings, aws, tuning=tuning, clock=clock, snapshots=snapshots)
         self.workers.append(worker)
         if start:
             worker.start()
