@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.change_summary import ChangeSummary
-from bot.core.mrkdwn import code, escape
+from bot.core.mrkdwn import code, cut, escape
 from bot.core.timeline import VersionChange
 from bot.slack.messages import MAX_BLOCKS, MAX_SECTION_TEXT, Message, context, section, slack_date
 from bot.slack.timeline_messages import change_line
@@ -64,7 +64,7 @@ def render_change_summary(summary: ChangeSummary, server_label: str) -> Message:
     shown = list(summary.changes[:NOTABLE_SHOWN])
     if shown:
         lines = "\n".join(short_line(c) for c in shown)
-        blocks.append(section(lines[:MAX_SECTION_TEXT]))
+        blocks.append(section(lines))
     notes = [_window_text(summary)]
     hidden = len(summary.changes) - len(shown)
     if hidden > 0:
@@ -98,7 +98,7 @@ def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     chunk = ""
     for full in lines:
-        line = full[:MAX_SECTION_TEXT]
+        line = cut(full, MAX_SECTION_TEXT)
         if chunk and len(chunk) + 1 + len(line) > MAX_SECTION_TEXT:
             blocks.append(section(chunk))
             chunk = ""
@@ -127,7 +127,7 @@ def render_fleet_digest(sample: ChangeSummary, servers: Sequence[DigestServer]) 
     shown = sample.changes[:NOTABLE_SHOWN]
     lines = [f"{short_line(c)} {on}" for c in shown]
     if lines:
-        blocks.append(section("\n".join(lines)[:MAX_SECTION_TEXT]))
+        blocks.append(section("\n".join(lines)))
     times = [s.captured_at for s in servers]
     notes = [f"inventory captured from {slack_date(min(times))} to {slack_date(max(times))}"] if times else []
     names = ", ".join(escape(s.label) for s in servers[:10])

@@ -299,3 +299,9 @@ def test_who_changed_threads_fit(words: list[str], rows: int, package: str) -> N
         assert_fits(message)
     line = summary_line(finding, lookup)
     assert_fits(Message(text=line, blocks=()))
+
+
+@pytest.mark.parametrize("length", [2880, 2895, 2910, 2990])
+def test_a_digest_server_whose_name_fills_a_section_keeps_its_date_whole(length: int) -> None:
+    # The line is cut where the capture time's `<!date^…|…>` begins: a bare `<` would be Slack's to misread.
+    assert_fits(render_digest_servers([DigestServer("0" * length, NODE, START)]))
