@@ -9,6 +9,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.runtime import logs
+from bot.runtime.serve import close_within
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.moto import shared_endpoint
@@ -255,3 +257,13 @@ def test_plain_logs_keep_one_event_on_one_line() -> None:
     assert len(lines) == 2
     assert "first line\\nsecond line" in lines[0]
     assert "Traceback" in lines[1] and "ValueError: boom" in lines[1]
+
+
+def test_a_socket_close_that_hangs_does_not_hold_the_stop(caplog: pytest.LogCaptureFixture) -> None:
+    # slack_sdk's built-in client can block in close() (python-slack-sdk #1873): the stop goes on without it.
+    released = threading.Event()
+    with caplog.at_level(logging.WARNING, logger="pkgwhen.serve"):
+        assert close_within(released.wait, 0.05, "the Socket Mode connection") is False
+    assert "the Socket Mode connection did not close within" in caplog.text
+    released.set()
+    assert close_within(lambda: None, 5, "the Socket Mode connection") is True

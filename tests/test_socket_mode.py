@@ -22,6 +22,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from bot.runtime.serve import close_within
 from bot.sim.aws import AwsStandIn
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.moto import shared_endpoint
@@ -237,7 +238,8 @@ def test_slack_sdk_client_receives_envelopes_and_its_acks_are_recorded(standin: 
         assert standin.wait_for(lambda s: {command, event} <= s.socket_acks().keys(), timeout=5)
         assert standin.socket_acks() == {command: {"text": "x" * 5000}, event: None}
     finally:
-        client.close()
+        # Bounded as `pkgwhen serve` bounds it: the library's close() can block (python-slack-sdk #1873).
+        close_within(client.close, 10, "the test's Socket Mode client")
 
 
 def _socket_url(standin: SlackStandIn) -> str:

@@ -98,7 +98,7 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         stopping.set()
     stopping.wait()
     if socket is not None:
-        socket.close()  # type: ignore[no-untyped-call]
+        close_within(socket.close, settings.stop_timeout.total_seconds(), "the Socket Mode connection")
     # Running companions stop first (within PKGWHEN_STOP_TIMEOUT): /readyz says why meanwhile.
     for companion in running:
         companion.stop()
@@ -111,3 +111,16 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", say: Callable[[str], Non
         return 1
     say("pkgwhen: stopped")
     return 0
+
+
+def close_within(close: Callable[[], object], seconds: float, what: str) -> bool:
+    """Call `close`, waiting at most `seconds` for it: slack_sdk's built-in Socket Mode client can block in
+    close() while its receiving thread holds the socket's lock (python-slack-sdk #1873/#1874). A stop that
+    hangs there would keep the alert worker from its own orderly stop, so it is waited for, not for ever."""
+    closer = threading.Thread(target=close, name=f"closing {what}", daemon=True)
+    closer.start()
+    closer.join(seconds)
+    if closer.is_alive():
+        log.warning("%s did not close within %.0f s; stopping without waiting for it", what, seconds)
+        return False
+    return True
