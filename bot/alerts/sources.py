@@ -110,7 +110,7 @@ class ItemSource:
             except Exception as error:  # the change's own handling meets it again, where it is decided
                 log.debug("read ahead of %s %s: %s", change.node_id, change.state_id, error)
                 return
-            read[(change.node_id, change.state_id)] = ([self._parsed(i) for i in items], complete)
+            read[(change.node_id, change.state_id)] = ([self._known_or_parsed(i) for i in items], complete)
 
         if self._concurrency <= 1:
             for change in wanted.values():
@@ -125,6 +125,16 @@ class ItemSource:
         if len(self._reader) > READER_ENTRIES:
             self._reader = ItemReader()
         return self.remember(self._reader.snapshot(item))
+
+    def _known_or_parsed(self, item: Mapping[str, Any]) -> InventorySnapshot:
+        """An item read from Config: the snapshot remembered for its state when there is one (a predecessor
+        is often an item met before, its 2,000 entries already read), else the item parsed now."""
+        node_id, state_id = item.get("resourceId"), item.get("configurationStateId")
+        if isinstance(node_id, str) and isinstance(state_id, str) and state_id:
+            found = self.snapshots.get(node_id, state_id)
+            if found is not None:
+                return found
+        return self._parsed(item)
 
     def remember(self, snapshot: InventorySnapshot) -> InventorySnapshot:
         return self.snapshots.remember(snapshot)
@@ -143,7 +153,7 @@ class ItemSource:
             items, _ = self._history.items_before(node_id, captured_at, limit=1)
         except NoHistory:
             return None
-        parsed = [self._parsed(i) for i in items]
+        parsed = [self._known_or_parsed(i) for i in items]
         return next((p for p in parsed if p.state_id == state_id), None)
 
     def current(self, change: ConfigChange) -> InventorySnapshot:
@@ -185,7 +195,7 @@ class ItemSource:
                 items, complete = self._history.items_before(current.node_id, current.captured_at, limit=2)
             except NoHistory:
                 return None
-            candidates = [self._parsed(i) for i in items]
+            candidates = [self._known_or_parsed(i) for i in items]
         found = self._newest_known_before(current, candidates)
         if found is not None or complete:
             return found

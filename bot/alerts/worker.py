@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -344,9 +345,12 @@ class AlertWorker:
             except Exception as error:  # one message's failure is that message's alone
                 self._unexpected(message, error)
         fresh = [c for c in state.changes.values() if isinstance(c, ConfigChange)]
-        self.directory.prefetch(c.node_id for c in fresh)
-        # What Config must tell about the round's new items is read at once, not one item after another.
-        self.source.prefetch(c for c in fresh if self.ledger.handled(*c.key) is None)
+        # What Config must tell about the round's new items is read at once, not one item after another,
+        # and EC2's tags meanwhile (two waits on AWS side by side, not one after the other).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="alert-tags") as tags:
+            tagged = tags.submit(self.directory.prefetch, [c.node_id for c in fresh])
+            self.source.prefetch(c for c in fresh if self.ledger.handled(*c.key) is None)
+            tagged.result()
         self._handle_pending(received, state, now)
         flushed = self._flush(state, set(state.dirty))
         backoff = self.tuning.backoff_s

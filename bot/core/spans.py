@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.config_items import InventorySnapshot, PackageEntry, PlatformInfo
+from bot.core.config_items import ORDER_OF, InventorySnapshot, PackageEntry, PlatformInfo
 from bot.core.versions import VersionScheme, has_rpm_fields, looks_dpkg, scheme_from_evidence
 
 
@@ -235,7 +235,7 @@ def snapshot_of(facts: ItemFacts, entries: Iterable[PackageEntry]) -> InventoryS
         captured_at=facts.captured_at,
         state_id=facts.state_id,
         status=facts.status,
-        packages=tuple(sorted(packages, key=_order)),
+        packages=tuple(sorted(packages, key=ORDER_OF)),
         platform=facts.platform,
         unmanaged=facts.unmanaged,
         account_id=facts.account_id,
@@ -266,8 +266,3 @@ def _group_by_since(spans: Iterable[PackageSpan]) -> dict[datetime, list[Package
         groups.setdefault(span.since, []).append(span)
     return groups
 
-
-@lru_cache(maxsize=65536)
-def _order(entry: PackageEntry) -> tuple[str, str, str, str]:
-    # Cached: the same entries are sorted into every item of a history.
-    return (entry.kind.value, entry.name.casefold(), entry.version, entry.arch)

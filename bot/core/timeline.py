@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import compress
 
-from bot.core.config_items import InventoryKind, InventorySnapshot, PackageEntry, parse_time
+from bot.core.config_items import InventoryKind, InventorySnapshot, PackageEntry, folded_names, parse_time
 from bot.core.versions import VersionScheme, compare_versions, scheme_for, version_sort_key
 
 PackageKey = tuple[InventoryKind, str]
@@ -488,16 +489,19 @@ def _what_differs(previous: InventorySnapshot, current: InventorySnapshot) -> tu
     package all of whose entries are in both items cannot have changed; keeping every entry of a name
     keeps its labels (a name reported under two inventory types) and its architectures exact.
     """
-    # Shared objects first (a set of ids costs no hashing of entries), then by value among the rest.
-    before_ids, now_ids = set(map(id, previous.packages)), set(map(id, current.packages))
-    before = {entry for entry in previous.packages if id(entry) not in now_ids}
-    now = {entry for entry in current.packages if id(entry) not in before_ids}
-    names = {entry.name.casefold() for entry in before.symmetric_difference(now)}
+    # Shared objects first (sets of ids cost no hashing of entries), then by value among the rest. Every
+    # step over all entries is a C-level map: an item of 2,000 packages calls no Python per entry.
+    before_by_id = dict(zip(map(id, previous.packages), previous.packages, strict=True))
+    now_by_id = dict(zip(map(id, current.packages), current.packages, strict=True))
+    before = set(map(before_by_id.__getitem__, before_by_id.keys() - now_by_id.keys()))
+    now = set(map(now_by_id.__getitem__, now_by_id.keys() - before_by_id.keys()))
+    names = set(folded_names(before.symmetric_difference(now)))
     if len(names) * 2 > len(current.packages):
         return previous, current  # most changed: cutting saves nothing
 
     def cut(snapshot: InventorySnapshot) -> InventorySnapshot:
-        return replace(snapshot, packages=tuple(e for e in snapshot.packages if e.name.casefold() in names))
+        kept = compress(snapshot.packages, map(names.__contains__, folded_names(snapshot.packages)))
+        return replace(snapshot, packages=tuple(kept))
 
     return cut(previous), cut(current)
 

@@ -56,8 +56,14 @@ def scheme_for(source: InventorySnapshot | PlatformInfo | Iterable[PackageEntry]
         platform = source.platform
     else:
         entries, platform = source, None
-    applications = [entry for entry in entries if entry.kind is InventoryKind.APPLICATION]
-    return scheme_from_evidence(has_rpm_fields(applications), platform, looks_dpkg(applications))
+    # scheme_from_evidence's order, each piece of evidence looked for only when the ones before said nothing
+    # (a server's 2,000 versions are not searched for dpkg's marks once an rpm field has been seen).
+    entries = entries if isinstance(entries, tuple | list) else tuple(entries)
+    if has_rpm_fields(entries):
+        return VersionScheme.RPM
+    if platform is not None and (scheme := _from_platform(platform)) is not None:
+        return scheme
+    return VersionScheme.DPKG if looks_dpkg(entries) else VersionScheme.GENERIC
 
 
 def has_rpm_fields(entries: Iterable[PackageEntry]) -> bool:
@@ -101,6 +107,12 @@ def compare_versions(a: str, b: str, scheme: VersionScheme) -> int:
     """-1, 0 or 1 as `a` is older than, as new as, or newer than `b` under `scheme`; never raises."""
     if a == b:
         return 0
+    return _compared(a, b, scheme)
+
+
+@lru_cache(maxsize=65536)
+def _compared(a: str, b: str, scheme: VersionScheme) -> int:
+    # Cached: a patch night compares the same two versions on every server it updated alike.
     if scheme is not VersionScheme.GENERIC:
         left, right = _parsed(a, scheme), _parsed(b, scheme)
         if left is not None and right is not None:

@@ -326,9 +326,25 @@ def account_of_access_key(access_key_id: str) -> str | None:
     return f"{account:012d}" if account < 10**12 else None
 
 
-@functools.cache
+# botocore's models are loaded once, by one thread: requests arriving together would each load them
+# (about a tenth of a second of CPU apiece) before the first had filled the cache.
+_models_lock = threading.Lock()
+
+
 def _known_regions() -> frozenset[str]:
     """Every region of every partition botocore knows Config in (the ones an endpoint could be signed for)."""
+    with _models_lock:
+        return _load_known_regions()
+
+
+def _config_resource_types() -> frozenset[str]:
+    """Every resource type Config knows, from botocore's own model of the service."""
+    with _models_lock:
+        return _load_config_resource_types()
+
+
+@functools.cache
+def _load_known_regions() -> frozenset[str]:
     session = botocore.session.get_session()
     return frozenset(
         region
@@ -338,8 +354,7 @@ def _known_regions() -> frozenset[str]:
 
 
 @functools.cache
-def _config_resource_types() -> frozenset[str]:
-    """Every resource type Config knows, from botocore's own model of the service."""
+def _load_config_resource_types() -> frozenset[str]:
     shape = botocore.session.get_session().get_service_model("config").shape_for("ResourceType")
     return frozenset(getattr(shape, "enum", []))
 

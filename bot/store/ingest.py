@@ -119,7 +119,7 @@ class ItemReader:
             if isinstance(content, list):
                 # The common shape: a list of entries. One lookup per entry, keyed by its text alone.
                 known = self._by_text.setdefault((kind, "", windows), {})
-                texts = [bytes(raw) for raw in content]
+                texts = list(map(bytes, content))
                 for new in set(texts).difference(known):
                     self._decoded(kind, "", windows, new, known)
                 found += map(known.__getitem__, texts)
@@ -149,7 +149,7 @@ class ItemReader:
     def _facts(
         self, header: ItemHeader, found: Sequence[PackageEntry | None]
     ) -> tuple[ItemFacts, Sequence[PackageEntry] | None]:
-        entries = [entry for entry in found if entry is not None]
+        entries = list(filter(None, found))  # (an entry is never false: only the Nones go)
         rpm_fields = dpkg_looking = False
         if header.packages_known:
             rpm_fields = has_rpm_fields(entries)
