@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.settings import Settings, SettingsError
+from bot.runtime.memory import limit_malloc_arenas
 
 log = logging.getLogger("pkgwhen")
 
@@ -67,6 +68,7 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_malloc_arenas()
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":

@@ -43,6 +43,7 @@ from bot.aws.pacing import Pacer
 from bot.core.config_items import parse_configuration_item
 from bot.core.servers import ServerRef
 from bot.core.timeline import build_timeline
+from bot.runtime.memory import ARENAS, limit_malloc_arenas
 from bot.sim.aws import AwsStandIn, Faults
 from bot.sim.default_fleet import build_default_fleet
 from bot.sim.fleet import Entry, Fleet, SimNode
@@ -286,8 +287,10 @@ def ack_latencies(count: int) -> list[float]:
 
 
 def main() -> None:
+    # The allocator as `pkgwhen` sets it at start-up (bot/runtime/memory.py); --malloc-arenas 0 keeps glibc's.
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--packages", type=int, default=2000)
+    parser.add_argument("--malloc-arenas", type=int, default=ARENAS, help="0: glibc's default")
     parser.add_argument("--years", type=float, default=1.0)
     parser.add_argument("--every-days", type=float, default=7.0)
     parser.add_argument("--latency-ms", type=float, default=100.0)
@@ -304,6 +307,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="500 packages, one run: a smoke test")
     parser.add_argument("--acks", type=int, default=0, help="also send this many signed commands at once")
     args = parser.parse_args()
+    if args.malloc_arenas:
+        limit_malloc_arenas(args.malloc_arenas)
     PACING["mode"] = args.pacing
     shape = Shape(
         packages=500 if args.quick else args.packages,
