@@ -1327,20 +1327,27 @@ class SlackStandIn:
         self._check_message(params)
         metadata = _metadata(params)
         self._consume_rate(channel.id)
+        message = self._shown(channel.id, params, metadata=metadata)
+        return {"channel": channel.id, "ts": message.ts, "message": self._message_json(message)}
+
+    def _shown(
+        self, channel_id: str, params: dict[str, Any], *, user: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> ShownMessage:
+        """A posted message (ephemeral when it is shown to one `user`), kept as the channel shows it."""
         message = ShownMessage(
-            channel=channel.id,
+            channel=channel_id,
             ts=self._next_ts(),
             text=cast(str | None, params.get("text")) or "",
             blocks=copy.deepcopy(cast(list[dict[str, Any]], params.get("blocks") or [])),
             thread_ts=_text_param(params, "thread_ts"),
-            user=None,
-            ephemeral=False,
+            user=user,
+            ephemeral=user is not None,
             response_url_id=None,
             edits=0,
             metadata=metadata,
         )
         self._messages.append(message)
-        return {"channel": channel.id, "ts": message.ts, "message": self._message_json(message)}
+        return message
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_for(cast(str, _text_param(params, "channel", required=True)))
@@ -1368,18 +1375,7 @@ class SlackStandIn:
         if user not in self._users:
             raise _SlackError("user_not_found")
         self._check_message(params)
-        message = ShownMessage(
-            channel=channel.id,
-            ts=self._next_ts(),
-            text=cast(str | None, params.get("text")) or "",
-            blocks=copy.deepcopy(cast(list[dict[str, Any]], params.get("blocks") or [])),
-            thread_ts=_text_param(params, "thread_ts"),
-            user=user,
-            ephemeral=True,
-            response_url_id=None,
-            edits=0,
-        )
-        self._messages.append(message)
+        message = self._shown(channel.id, params, user=user)
         return {"message_ts": message.ts}
 
     def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
