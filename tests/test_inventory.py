@@ -126,10 +126,13 @@ def test_a_refresh_that_changes_packages_reports_the_change_as_alerts_do(workspa
     items_before = len(node.items)
     node.replace(CURL)
     sent_before = len(workspace.slack.calls_to("response_url"))
+    history_reads = workspace.aws.count("GetResourceConfigHistory")
 
     answer = refresh(workspace)
 
     text = plain(answer)
+    # Config's history is read until the new item is there, and the summary is told from that read.
+    assert workspace.aws.count("GetResourceConfigHistory") - history_reads == 1
     assert f"Inventory of web-1 ({AL2_WEB}) collected" in text
     assert "recorded by AWS Config" in text
     assert "1 upgraded" in text

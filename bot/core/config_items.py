@@ -178,7 +178,7 @@ class InventorySnapshot:
         return tuple(entry for entry in self.packages if entry.name.casefold() == wanted)
 
     def approx_bytes(self) -> int:
-        """About how much memory this snapshot holds (measured ~620 B per entry plus its strings), for caches
+        """About how much memory this snapshot holds (~860 B per entry plus its strings), for caches
         bounded by bytes: a server with 2,000 packages is close to two megabytes, one with 20 a few kilobytes.
         An entry shared with other snapshots is counted in each, so the estimate stays an upper bound."""
         return 2048 + sum(map(WEIGHT_OF, self.packages))
@@ -192,7 +192,7 @@ class InventorySnapshot:
 
 
 # An entry's order in a snapshot (inventory type, casefolded name, version, architecture) and its weight
-# in a cache bounded by bytes (~800 B plus its strings): computed when it is made.
+# in a cache bounded by bytes (860 B plus its strings): computed when it is made.
 ORDER_OF: Callable[[PackageEntry], tuple[str, str, str, str]] = attrgetter("_order")
 WEIGHT_OF: Callable[[PackageEntry], int] = attrgetter("_weight")
 _FOLDED_IN_ORDER = itemgetter(1)

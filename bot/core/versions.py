@@ -8,7 +8,7 @@ dotted-numeric order, so a comparison never raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import cmp_to_key, lru_cache
 from typing import Any
@@ -56,14 +56,10 @@ def scheme_for(source: InventorySnapshot | PlatformInfo | Iterable[PackageEntry]
         platform = source.platform
     else:
         entries, platform = source, None
-    # scheme_from_evidence's order, each piece of evidence looked for only when the ones before said nothing
-    # (a server's 2,000 versions are not searched for dpkg's marks once an rpm field has been seen).
     entries = entries if isinstance(entries, tuple | list) else tuple(entries)
-    if has_rpm_fields(entries):
-        return VersionScheme.RPM
-    if platform is not None and (scheme := _from_platform(platform)) is not None:
-        return scheme
-    return VersionScheme.DPKG if looks_dpkg(entries) else VersionScheme.GENERIC
+    # dpkg's marks are looked for only if rpm fields and the platform leave it open: a server's 2,000
+    # versions are not searched once an rpm field has been seen.
+    return scheme_from_evidence(has_rpm_fields(entries), platform, lambda: looks_dpkg(entries))
 
 
 def has_rpm_fields(entries: Iterable[PackageEntry]) -> bool:
@@ -79,13 +75,16 @@ def looks_dpkg(entries: Iterable[PackageEntry]) -> bool:
     return any(entry.kind is InventoryKind.APPLICATION and _DPKG_LOOKING.search(entry.version) for entry in entries)
 
 
-def scheme_from_evidence(rpm_fields: bool, platform: PlatformInfo | None, dpkg_looking: bool) -> VersionScheme:
-    """`scheme_for` from what an item showed: rpm fields, its platform, dpkg-looking versions (in that order)."""
+def scheme_from_evidence(
+    rpm_fields: bool, platform: PlatformInfo | None, dpkg_looking: bool | Callable[[], bool]
+) -> VersionScheme:
+    """`scheme_for` from what an item showed: rpm fields, its platform, dpkg-looking versions (in that order;
+    `dpkg_looking` may be a function, asked only when the first two leave it open)."""
     if rpm_fields:
         return VersionScheme.RPM
     if platform is not None and (scheme := _from_platform(platform)) is not None:
         return scheme
-    if dpkg_looking:
+    if dpkg_looking() if callable(dpkg_looking) else dpkg_looking:
         return VersionScheme.DPKG
     return VersionScheme.GENERIC
 

@@ -261,12 +261,12 @@ def _summary(services: Services, observer: Observer, run: RefreshRun) -> ChangeS
     """The same summary the change alerts post: Config's new item against its previous one."""
     watchlist = services.settings.watchlist
     if run.stage is Stage.RECORDED:
-        recorded = observer.recorded(run)
+        recorded = observer.last_recorded or observer.recorded(run)
         if recorded.current is None:
             return None
         return summarize(recorded.previous, recorded.current, watchlist=watchlist)
     if run.stage is Stage.NOT_RECORDED and observer.ssm_capture is not None:
-        latest = observer.recorded(run).current
+        latest = (observer.last_recorded or observer.recorded(run)).current
         return summarize(latest, observer.ssm_capture, watchlist=watchlist)
     return None
 
@@ -303,6 +303,9 @@ class Observer:
         self._command_id = command_id
         self._association_id = association_id
         self.ssm_capture: InventorySnapshot | None = None
+        # What the last observation read of Config: the run's end is told from it, so its summary needs no
+        # second read.
+        self.last_recorded: Recorded | None = None
 
     def __call__(self, run: RefreshRun) -> Observation:
         if run.stage in (Stage.REQUESTED, Stage.RUNNING):
@@ -310,7 +313,7 @@ class Observer:
             return Observation(
                 at=self._clock(), run_status=status, captured_at=self._associations.capture_time(run.node_id)
             )
-        recorded = self.recorded(run)
+        recorded = self.last_recorded = self.recorded(run)
         if recorded.current is not None and recorded.current.captured_at >= run.started_at.replace(
             microsecond=0
         ):
